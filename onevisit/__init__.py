@@ -1,0 +1,1 @@
+"""onevisit: the institutional function system and "maximum one visit" service delivery."""

@@ -1,0 +1,161 @@
+"""The audit trail: one entry per change, written in the change's own transaction.
+
+Each entry's hash covers its content and the previous entry's hash, so a row that is
+modified, deleted or moved breaks the chain at that point (`verify_audit`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .middleware import current_request_id
+from .models import AuditChainHead, AuditEntry
+
+GENESIS = "0" * 64
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+def entry_digest(fields: dict[str, Any]) -> str:
+    """SHA-256 over a canonical JSON form of an entry's content and its prev_hash."""
+    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _content(entry: AuditEntry) -> dict[str, Any]:
+    at = entry.at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+    return {
+        "seq": entry.seq,
+        "at": at,
+        "actor_id": entry.actor_id,
+        "actor_label": entry.actor_label,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "object_repr": entry.object_repr,
+        "before": entry.before,
+        "after": entry.after,
+        "legal_basis": entry.legal_basis,
+        "request_id": entry.request_id,
+        "prev_hash": entry.prev_hash,
+    }
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    legal_basis: str = "",
+) -> AuditEntry:
+    """Append an entry to the audit trail inside the caller's transaction.
+
+    Must be called inside `transaction.atomic`: the entry commits or rolls back with
+    the change it describes. Personal data must be masked by the caller.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record must run inside the change's transaction")
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    entry = AuditEntry(
+        seq=head.last_seq + 1,
+        at=timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=str(actor) if actor is not None else "system",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr=str(object_repr)[:200],
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        legal_basis=legal_basis or "",
+        request_id=current_request_id() or "",
+        prev_hash=head.last_hash,
+    )
+    entry.hash = entry_digest(_content(entry))
+    entry.save(force_insert=True)
+    head.last_seq = entry.seq
+    head.last_hash = entry.hash
+    head.save(update_fields=["last_seq", "last_hash"])
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """The first place where the stored trail differs from what was written."""
+
+    seq: int | None
+    entry_id: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"entry #{self.seq} (id {self.entry_id})" if self.seq is not None else "the tail"
+        return f"{where}: {self.reason}"
+
+
+def _iter_entries(batch: int = 2000) -> Iterator[AuditEntry]:
+    last = -1
+    while True:
+        rows = list(AuditEntry.objects.filter(seq__gt=last).order_by("seq")[:batch])
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].seq
+
+
+def verify_chain(entries: Iterable[AuditEntry] | None = None) -> ChainBreak | None:
+    """Walk the trail in sequence order; return the first break, or None if intact."""
+    expected_prev = GENESIS
+    expected_seq = 1
+    with transaction.atomic():
+        for entry in entries if entries is not None else _iter_entries():
+            if entry.seq != expected_seq:
+                return ChainBreak(
+                    entry.seq,
+                    entry.pk,
+                    f"sequence jumps from {expected_seq - 1} to {entry.seq}: "
+                    "an entry was deleted or renumbered",
+                )
+            if entry.prev_hash != expected_prev:
+                return ChainBreak(
+                    entry.seq,
+                    entry.pk,
+                    "does not follow the entry before it: entries were deleted or re-ordered",
+                )
+            if entry_digest(_content(entry)) != entry.hash:
+                return ChainBreak(entry.seq, entry.pk, "its content was modified after writing")
+            expected_prev = entry.hash
+            expected_seq += 1
+        head = AuditChainHead.objects.filter(id=1).first()
+        last_seq = expected_seq - 1
+        if head is not None and (head.last_seq != last_seq or head.last_hash != expected_prev):
+            return ChainBreak(
+                None, None, f"the trail ends at #{last_seq} but #{head.last_seq} was written last"
+            )
+    return None

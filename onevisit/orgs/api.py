@@ -1,0 +1,5 @@
+"""API of the institutional registry."""
+
+from ninja import Router
+
+router = Router(tags=["organizations"])

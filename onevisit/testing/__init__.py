@@ -1,0 +1,1 @@
+"""Shared test support: factories that build records through the real services."""

@@ -1,0 +1,20 @@
+"""URL map: pages per app, the admin, the API, the language switch."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from onevisit.api import api
+from onevisit.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("regions/", include("onevisit.regions.urls")),
+    path("", include("onevisit.orgs.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+]
