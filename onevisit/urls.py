@@ -18,3 +18,5 @@ urlpatterns = [
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]
+
+urlpatterns += [path("registry/io/", include("onevisit.orgs.urls_io"))]
