@@ -51,3 +51,17 @@ class Forbidden(DomainError):
 
     status = 403
     code = "forbidden"
+
+
+def full_clean_or_raise(instance, **kwargs) -> None:
+    """Run a model's validation and turn Django's ValidationError into a domain error."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as exc:
+        messages = []
+        for field, errors in exc.message_dict.items():
+            label = "" if field == "__all__" else f"{field}: "
+            messages.extend(f"{label}{e}" for e in errors)
+        raise ValidationFailed("; ".join(messages), code="invalid")

@@ -75,7 +75,9 @@ class Charter(models.Model):
     Issued by a document with an effective date; the next version end-dates it.
     """
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="charters")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="charters"
+    )
     document_number = models.CharField(_("document number"), max_length=100)
     effective_date = models.DateField(_("effective date"))
     valid_to = models.DateField(_("superseded on"), null=True, blank=True)
@@ -156,6 +158,9 @@ class QuotaLine(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.funding_type} {self.approved}"
+
 
 class PostLine(models.Model):
     """Approved leadership posts of a charter (领导职数)."""
@@ -170,6 +175,9 @@ class PostLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["charter", "rank"], name="orgs_post_line_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rank_display()} {self.approved}"
 
 
 class QuotaBalance(models.Model):
@@ -204,6 +212,9 @@ class QuotaBalance(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.get_category_display()} {self.actual}/{self.approved}"
+
     @property
     def vacant(self) -> int:
         return self.approved - self.actual
@@ -230,6 +241,9 @@ class PostBalance(models.Model):
                 violation_error_message=_("Leadership posts exceed the approved number."),
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.get_rank_display()} {self.actual}/{self.approved}"
 
     @property
     def vacant(self) -> int:

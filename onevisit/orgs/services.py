@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onevisit.core.audit import audit_record
-from onevisit.core.errors import Conflict, Forbidden, ValidationFailed
+from onevisit.core.errors import Conflict, Forbidden, ValidationFailed, full_clean_or_raise
 from onevisit.core.identifiers import (
     birth_date_of,
     mask_identity_number,
@@ -99,7 +99,7 @@ def organization_create(
                 _("Credit code %(code)s is already registered.") % {"code": credit_code},
                 code="duplicate_credit_code",
             )
-        org.full_clean()
+        full_clean_or_raise(org)
         org.save()
         audit_record(
             actor=actor,

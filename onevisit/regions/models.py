@@ -18,7 +18,7 @@ CODE_LENGTH = {Level.PROVINCE: 2, Level.CITY: 4, Level.COUNTY: 6, Level.TOWNSHIP
 
 
 class Region(models.Model):
-    """An administrative division (行政区划): province 省, city 市, county 县/区, township 乡镇/街道.
+    """An administrative division (行政区划): province, city, county/district, township/street.
 
     The code is the GB/T 2260 code without trailing zeros (Zhejiang "33", Hangzhou
     "3301", Tonglu County "330122"); a region's subtree is every code it prefixes.

@@ -32,7 +32,9 @@ class RegionFactory(factory.django.DjangoModelFactory):
     code = "330122"
     name = factory.LazyAttribute(lambda o: f"Region {o.code}")
     level = factory.LazyAttribute(
-        lambda o: {2: Level.PROVINCE, 4: Level.CITY, 6: Level.COUNTY}.get(len(o.code), Level.TOWNSHIP)
+        lambda o: {2: Level.PROVINCE, 4: Level.CITY, 6: Level.COUNTY}.get(
+            len(o.code), Level.TOWNSHIP
+        )
     )
     parent = None
 
@@ -99,12 +101,17 @@ def organization(
 
 def person(region_code: str = "330122", name: str | None = None):
     return org_services.person_register(
-        actor=None, identity_number=identity_number(region_code), name=name or f"测试{next(_serial)}"
+        actor=None,
+        identity_number=identity_number(region_code),
+        name=name or f"测试{next(_serial)}",
     )
 
 
 def appoint(org, *, category: str = QuotaCategory.ADMINISTRATIVE, **kwargs):
     return org_services.appointment_create(
-        actor=None, person=kwargs.pop("person", None) or person(), organization=org,
-        category=category, **kwargs
+        actor=None,
+        person=kwargs.pop("person", None) or person(),
+        organization=org,
+        category=category,
+        **kwargs,
     )
