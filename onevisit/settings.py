@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "onevisit.core",
     "onevisit.regions",
     "onevisit.orgs",
+    "onevisit.reforms",
     "onevisit.demo",
 ]
 

@@ -69,6 +69,29 @@ class Organization(models.Model):
         return self.kind in ORGAN_KINDS
 
 
+
+class FormerName(models.Model):
+    """A name an organization used to bear (曾用名), with the window in which it was in force.
+
+    The current name stays on the organization; as-of queries look here first.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="former_names"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    valid_from = models.DateField(_("from"))
+    valid_to = models.DateField(_("until"))
+
+    class Meta:
+        verbose_name = _("former name")
+        verbose_name_plural = _("former names")
+        ordering = ["organization", "valid_from"]
+
+    def __str__(self) -> str:
+        return self.name
+
 class Charter(models.Model):
     """One version of an organization's "three determinations" charter (三定规定).
 
