@@ -6,35 +6,78 @@ Bearer ov_…`). Domain errors become 4xx answers of the form {"detail", "code"}
 
 from __future__ import annotations
 
+import datetime
+
+from django.db import OperationalError
 from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
+from ninja.utils import check_csrf
 
 from onevisit.core.errors import DomainError
 from onevisit.core.models import ApiToken
+
+#: How stale `ApiToken.last_used_at` may get before a request writes it again: a write on
+#: every request would serialize all API traffic on SQLite.
+TOKEN_TOUCH_INTERVAL = datetime.timedelta(minutes=1)
 
 
 class TokenAuth(HttpBearer):
     """Bearer tokens issued to a user; only their digest is stored."""
 
     def authenticate(self, request, token):
+        if not token or len(token) > 200:
+            return None
         digest = ApiToken.digest_of(token)
         found = ApiToken.objects.select_related("user").filter(digest=digest).first()
         if found is None or not found.user.is_active:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if found.last_used_at is None or now - found.last_used_at > TOKEN_TOUCH_INTERVAL:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
         return found.user
+
+
+class CsrfFailed(HttpError):
+    def __init__(self) -> None:
+        super().__init__(
+            403, "CSRF check failed: send the csrftoken cookie's value as X-CSRFToken."
+        )
+
+
+class SessionCsrfAuth(SessionAuth):
+    """The browser session; unsafe methods need the CSRF token.
+
+    Ninja's SessionAuth checks CSRF before it knows whether a session exists, which answers
+    an anonymous request with 403 instead of 401 and, listed before the bearer token, refuses
+    token requests without a CSRF cookie. Here CSRF is checked only for a session user.
+    """
+
+    def _get_key(self, request):
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request, key):
+        if not request.user.is_authenticated:
+            return None
+        if (
+            self.csrf
+            and not getattr(request, "_ninja_csrf_exempt", False)
+            and check_csrf(request) is not None
+        ):
+            raise CsrfFailed()
+        return request.user
 
 
 api = NinjaAPI(
     title="onevisit API",
     version="1",
     urls_namespace="api",
-    auth=[SessionAuth(), TokenAuth()],
+    # The bearer token first: a request that carries one is not a browser's, needs no CSRF.
+    auth=[TokenAuth(), SessionCsrfAuth()],
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
@@ -59,14 +102,55 @@ def _unauthenticated(request, exc):
     return _error(request, 401, "Authentication required.", "unauthenticated")
 
 
+def _describe(error: dict) -> str:
+    where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "payload"))
+    message = str(error.get("msg", "invalid value"))
+    return f"{where}: {message}" if where else message
+
+
 @api.exception_handler(NinjaValidationError)
 def _invalid(request, exc: NinjaValidationError):
-    return _error(request, 422, exc.errors, "invalid")
+    errors = [
+        {
+            "loc": [str(p) for p in e.get("loc", ())],
+            "msg": str(e.get("msg", "")),
+            "type": e.get("type", ""),
+        }
+        for e in exc.errors
+    ]
+    detail = "Invalid input: " + "; ".join(_describe(e) for e in errors)
+    response = api.create_response(
+        request, {"detail": detail, "code": "invalid", "errors": errors}, status=422
+    )
+    return response
+
+
+_HTTP_CODES = {
+    400: "bad_request",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    429: "throttled",
+}
 
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    return _error(request, exc.status_code, str(exc), "error")
+    code = (
+        "csrf_failed" if isinstance(exc, CsrfFailed) else _HTTP_CODES.get(exc.status_code, "error")
+    )
+    return _error(request, exc.status_code, exc.message, code)
+
+
+@api.exception_handler(OperationalError)
+def _busy(request, exc: OperationalError):
+    """A lock wait that the database gave up on (deadlock, timeout): nothing was written,
+    and the client may retry with the same request."""
+    response = _error(
+        request, 503, "The registry is busy; nothing was changed. Please retry.", "busy"
+    )
+    response["Retry-After"] = "1"
+    return response
 
 
 def _register_routers() -> None:

@@ -287,6 +287,10 @@ def reform_plan_approve(
         _audit(actor, "reform_plan.approve", plan, after={"status": plan.status})
         if plan.effective_date <= today:
             _apply(actor, plan, check)
+        else:
+            from .tasks import schedule_plan
+
+            transaction.on_commit(lambda: schedule_plan(plan))
     return plan
 
 

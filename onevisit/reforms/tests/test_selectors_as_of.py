@@ -14,26 +14,56 @@ S = datetime.date(2020, 1, 1)
 
 def test_tree_diff_and_lineage_through_a_merge():
     region = f.RegionFactory(code="330122")
-    a = f.organization(name="桐庐县国土资源局", region=region, functions=["土地管理"],
-                       quotas=[("administrative", "", 5)])
-    b = f.organization(name="桐庐县规划局", region=region, functions=["城乡规划"],
-                       quotas=[("administrative", "", 4)])
+    a = f.organization(
+        name="桐庐县国土资源局",
+        region=region,
+        functions=["土地管理"],
+        quotas=[("administrative", "", 5)],
+    )
+    b = f.organization(
+        name="桐庐县规划局",
+        region=region,
+        functions=["城乡规划"],
+        quotas=[("administrative", "", 4)],
+    )
     f.appoint(a, start_date=S)
     f.appoint(b, start_date=S)
-    plan = services.reform_plan_create(actor=None, name="桐庐县机构改革", document_number="桐委发〔2021〕3号",
-                                       effective_date=D, region=region)
-    services.reform_operation_add(actor=None, plan=plan, kind="establish", payload={
-        "key": "new:C", "name": "桐庐县自然资源和规划局", "org_kind": "government_department",
-        "region": "330122", "level": "county"})
-    services.reform_operation_add(actor=None, plan=plan, kind="merge",
-                                  payload={"sources": [a.pk, b.pk], "into": "new:C"})
-    services.reform_operation_add(actor=None, plan=plan, kind="rename",
-                                  payload={"organization": "new:C", "name": "桐庐县自然资源和规划局"})
+    plan = services.reform_plan_create(
+        actor=None,
+        name="桐庐县机构改革",
+        document_number="桐委发〔2021〕3号",
+        effective_date=D,
+        region=region,
+    )
+    services.reform_operation_add(
+        actor=None,
+        plan=plan,
+        kind="establish",
+        payload={
+            "key": "new:C",
+            "name": "桐庐县自然资源和规划局",
+            "org_kind": "government_department",
+            "region": "330122",
+            "level": "county",
+        },
+    )
+    services.reform_operation_add(
+        actor=None, plan=plan, kind="merge", payload={"sources": [a.pk, b.pk], "into": "new:C"}
+    )
+    services.reform_operation_add(
+        actor=None,
+        plan=plan,
+        kind="rename",
+        payload={"organization": "new:C", "name": "桐庐县自然资源和规划局"},
+    )
     services.reform_plan_submit(actor=None, plan=plan)
     services.reform_plan_approve(actor=None, plan=plan, today=D)
     c = Organization.objects.get(name="桐庐县自然资源和规划局")
 
-    before = {o.name for o in selectors.organizations_as_of(date=D - datetime.timedelta(days=1), region=region)}
+    before = {
+        o.name
+        for o in selectors.organizations_as_of(date=D - datetime.timedelta(days=1), region=region)
+    }
     after = {o.name for o in selectors.organizations_as_of(date=D, region=region)}
     assert before == {"桐庐县国土资源局", "桐庐县规划局"}
     assert after == {"桐庐县自然资源和规划局"}
@@ -42,7 +72,9 @@ def test_tree_diff_and_lineage_through_a_merge():
     assert [o.name for o in diff.established] == ["桐庐县自然资源和规划局"]
     assert {o.name for o in diff.abolished} == {"桐庐县国土资源局", "桐庐县规划局"}
     assert {(link.predecessor.name, link.successor.name) for link in diff.merged} == {
-        ("桐庐县国土资源局", "桐庐县自然资源和规划局"), ("桐庐县规划局", "桐庐县自然资源和规划局")}
+        ("桐庐县国土资源局", "桐庐县自然资源和规划局"),
+        ("桐庐县规划局", "桐庐县自然资源和规划局"),
+    }
     assert ("桐庐县国土资源局", "桐庐县自然资源和规划局", "土地管理") in diff.function_moves
     assert ("桐庐县自然资源和规划局", "administrative", 0, 9) in diff.quota_deltas
 
@@ -62,10 +94,12 @@ def test_tree_diff_and_lineage_through_a_merge():
 def test_names_as_of_follow_renames():
     region = f.RegionFactory(code="330122")
     a = f.organization(name="旧名", region=region)
-    plan = services.reform_plan_create(actor=None, name="更名", document_number="X",
-                                       effective_date=D, region=region)
-    services.reform_operation_add(actor=None, plan=plan, kind="rename",
-                                  payload={"organization": a.pk, "name": "新名"})
+    plan = services.reform_plan_create(
+        actor=None, name="更名", document_number="X", effective_date=D, region=region
+    )
+    services.reform_operation_add(
+        actor=None, plan=plan, kind="rename", payload={"organization": a.pk, "name": "新名"}
+    )
     services.reform_plan_submit(actor=None, plan=plan)
     services.reform_plan_approve(actor=None, plan=plan, today=D)
     assert [o.name for o in selectors.organizations_as_of(date=S, region=region)] == ["旧名"]
