@@ -155,10 +155,12 @@ def _busy(request, exc: OperationalError):
 
 def _register_routers() -> None:
     from onevisit.orgs.api import router as orgs_router
+    from onevisit.reforms.api import router as reforms_router
     from onevisit.regions.api import router as regions_router
 
     api.add_router("/regions", regions_router)
     api.add_router("/", orgs_router)
+    api.add_router("/", reforms_router)
 
 
 _register_routers()

@@ -89,6 +89,11 @@ def _scope(user, roles_region: set, roles_org: set, *, superuser_all: bool = Tru
     return Scope(region_codes=frozenset(regions), organization_ids=frozenset(orgs))
 
 
+def plan_scope(user) -> Scope:
+    """Where a user may read reform plans: establishment officers and supervisors of a region."""
+    return _scope(user, {Role.ESTABLISHMENT_OFFICER, Role.SUPERVISOR}, set())
+
+
 def staff_scope(user) -> Scope:
     """Whose staff a user may read: region-wide roles their region, others their organization."""
     return _scope(user, REGION_WIDE, ORGANIZATION_BOUND)

@@ -10,7 +10,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-OrgRef = int | str
+PositiveId = Annotated[int, Field(ge=1, le=2**62)]
+NewKey = Annotated[str, Field(pattern=r"^new:[^\x00]{1,60}$")]
+OrgRef = PositiveId | NewKey
 
 
 class _Op(BaseModel):
@@ -65,7 +67,7 @@ class Merge(_Op):
 class SplitPart(_Op):
     into: OrgRef
     functions: list[str] = []
-    staff: list[int] = []
+    staff: list[PositiveId] = []
     quotas: list[QuotaSpec] = []
 
 
@@ -130,7 +132,7 @@ class MoveStaff(_Op):
     kind: Literal["move_staff"] = "move_staff"
     source: OrgRef
     target: OrgRef
-    people: list[int] = Field(min_length=1)
+    people: list[PositiveId] = Field(min_length=1)
     category: str
     funding_type: str = ""
 
@@ -151,6 +153,18 @@ Operation = Annotated[
 OPERATION = TypeAdapter(Operation)
 
 
+def _without_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" not in value
+    if isinstance(value, dict):
+        return all(_without_nul(k) and _without_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return all(_without_nul(v) for v in value)
+    return True
+
+
 def parse_operation(kind: str, payload: dict) -> Operation:
-    """Validate an operation's parameters (raises pydantic.ValidationError)."""
+    """Validate an operation's parameters (raises pydantic.ValidationError or ValueError)."""
+    if not isinstance(payload, dict) or not _without_nul(payload):
+        raise ValueError("parameters must be an object without NUL characters")
     return OPERATION.validate_python({**payload, "kind": kind})

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
+from onevisit.core.scoping import plan_scope
 from onevisit.orgs.models import (
     Appointment,
     Charter,
@@ -236,3 +237,70 @@ def lineage(*, organization: Organization) -> dict:
         "predecessors": walk("successor_id", "predecessor"),
         "successors": walk("predecessor_id", "successor"),
     }
+
+
+# --- plans ---------------------------------------------------------------------------
+def plans_visible_to(*, user) -> QuerySet[ReformPlan]:
+    """Plans of the regions where the user is an establishment officer or a supervisor."""
+    scope = plan_scope(user)
+    return ReformPlan.objects.filter(
+        scope.q(region_field="region__code", organization_field="pk")
+    ).select_related("region")
+
+
+def plan_get(*, user, pk: int) -> ReformPlan:
+    from django.http import Http404
+
+    try:
+        return plans_visible_to(user=user).get(pk=pk)
+    except (ReformPlan.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("No such plan")
+
+
+def timeline(*, organization: Organization) -> list[dict]:
+    """An organization's life through reforms, oldest first: establishment, charters,
+    renames, links to predecessors and successors, abolition."""
+    events = [{"date": organization.valid_from, "kind": "established", "text": ""}]
+    for charter in Charter.objects.filter(organization=organization).order_by(
+        "effective_date", "pk"
+    ):
+        events.append(
+            {"date": charter.effective_date, "kind": "charter", "text": charter.document_number}
+        )
+    for former in FormerName.objects.filter(organization=organization):
+        events.append({"date": former.valid_to, "kind": "renamed", "text": former.name})
+    for link in OrganizationLink.objects.filter(successor=organization).select_related(
+        "predecessor", "plan"
+    ):
+        events.append(
+            {
+                "date": link.date,
+                "kind": "predecessor",
+                "text": link.predecessor.name,
+                "organization": link.predecessor,
+                "plan": link.plan,
+            }
+        )
+    for link in OrganizationLink.objects.filter(predecessor=organization).select_related(
+        "successor", "plan"
+    ):
+        events.append(
+            {
+                "date": link.date,
+                "kind": "successor",
+                "text": link.successor.name,
+                "organization": link.successor,
+                "plan": link.plan,
+            }
+        )
+    if organization.valid_to:
+        events.append({"date": organization.valid_to, "kind": "abolished", "text": ""})
+    order = {
+        "established": 0,
+        "predecessor": 1,
+        "renamed": 2,
+        "charter": 3,
+        "successor": 4,
+        "abolished": 5,
+    }
+    return sorted(events, key=lambda e: (e["date"], order[e["kind"]]))

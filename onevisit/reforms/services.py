@@ -87,6 +87,11 @@ def reform_operation_add(*, actor, plan: ReformPlan, kind: str, payload: dict) -
         raise ValidationFailed(
             _("Invalid %(kind)s operation: %(p)s") % {"kind": kind, "p": problems}
         )
+    except ValueError as exc:
+        problems = str(exc)
+        raise ValidationFailed(
+            _("Invalid %(kind)s operation: %(p)s") % {"kind": kind, "p": problems}
+        )
     with transaction.atomic():
         plan = _editable(plan, actor)
         last = plan.operations.order_by("-position").values_list("position", flat=True).first()
