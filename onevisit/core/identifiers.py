@@ -23,7 +23,11 @@ def normalize_identity_number(value: str) -> str:
     """Return the compact, validated form of a resident identity number or raise."""
     try:
         return ric.validate(value).upper()
-    except stdnum_exceptions.ValidationError:
+    except KeyError:
+        # python-stdnum's birthplace table lacks county names for some current division
+        # codes; by then length, digits, check digit and birth date have all been checked.
+        return ric.compact(value).upper()
+    except (stdnum_exceptions.ValidationError, ValueError):
         raise ValidationFailed(
             _("“%(value)s” is not a valid resident identity number (check digit or date).")
             % {"value": mask_identity_number(str(value))},

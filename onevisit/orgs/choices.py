@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrgKind(models.TextChoices):
@@ -41,10 +42,10 @@ class InstitutionClass(models.TextChoices):
 class QuotaCategory(models.TextChoices):
     """Staffing quota categories (编制类别)."""
 
-    ADMINISTRATIVE = "administrative", _("Administrative")
-    POLITICAL_LEGAL = "political_legal", _("Political-legal special")
-    PUBLIC_INSTITUTION = "public_institution", _("Public institution")
-    SERVICE_STAFF = "service_staff", _("Service staff")
+    ADMINISTRATIVE = "administrative", pgettext_lazy("quota category", "Administrative")
+    POLITICAL_LEGAL = "political_legal", pgettext_lazy("quota category", "Political-legal special")
+    PUBLIC_INSTITUTION = "public_institution", pgettext_lazy("quota category", "Public institution")
+    SERVICE_STAFF = "service_staff", pgettext_lazy("quota category", "Service staff")
 
 
 class FundingType(models.TextChoices):

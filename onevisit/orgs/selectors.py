@@ -12,12 +12,13 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from onevisit.core.identifiers import mask_identity_number
-from onevisit.core.scoping import sees_identity_numbers, staff_scope
+from onevisit.core.scoping import registry_write_scope, sees_identity_numbers, staff_scope
 from onevisit.regions.models import Region
 
 from .models import (
     Appointment,
     Charter,
+    InternalBody,
     Organization,
     PostBalance,
     QuotaBalance,
@@ -82,7 +83,9 @@ def staff_visible_to(*, user) -> QuerySet[Appointment]:
     scope = staff_scope(user)
     return (
         Appointment.objects.filter(end_date__isnull=True)
-        .filter(scope.q(region_field="organization__region__code", organization_field="organization"))
+        .filter(
+            scope.q(region_field="organization__region__code", organization_field="organization")
+        )
         .select_related("person", "organization", "internal_body")
     )
 
@@ -91,8 +94,10 @@ def staff_of(*, user, organization: Organization) -> QuerySet[Appointment]:
     """The active staff of one organization; 404 if the user may not read them."""
     if not may_read_staff(user=user, organization=organization):
         raise Http404("No such organization staff")
-    return staff_visible_to(user=user).filter(organization=organization).order_by(
-        "internal_body__position", "person__name"
+    return (
+        staff_visible_to(user=user)
+        .filter(organization=organization)
+        .order_by("internal_body__position", "person__name")
     )
 
 
@@ -100,6 +105,25 @@ def appointment_get(*, user, pk: int) -> Appointment:
     try:
         return staff_visible_to(user=user).select_related("organization__region").get(pk=pk)
     except (Appointment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such appointment")
+
+
+def may_manage(*, user, organization: Organization) -> bool:
+    """Whether the user may change this organization's registry (appoint, end, transfer)."""
+    return registry_write_scope(user).covers(
+        region_code=organization.region.code, organization_id=organization.pk
+    )
+
+
+def appointment_get_any(*, user, pk: int) -> Appointment:
+    """An appointment, active or ended, of staff the user may read; 404 otherwise."""
+    scope = staff_scope(user)
+    qs = Appointment.objects.filter(
+        scope.q(region_field="organization__region__code", organization_field="organization")
+    ).select_related("person", "organization__region", "internal_body")
+    try:
+        return qs.get(pk=pk)
+    except (Appointment.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404("No such appointment")
 
 
@@ -164,5 +188,66 @@ def charter_history(*, organization: Organization) -> QuerySet[Charter]:
     return Charter.objects.filter(organization=organization).order_by("-effective_date")
 
 
+def staffing_by_child_region(*, user, region: Region) -> list[dict]:
+    """Approved / actual / vacant and organization count for each child region of `region`.
+
+    Two aggregated queries in all (balances and organizations grouped by the child's code
+    prefix), never one per child. Organizations sitting at `region` itself are left out;
+    `staffing_summary` counts them in the region's total.
+    """
+    from django.db.models.functions import Substr
+
+    children = list(Region.objects.filter(parent=region).order_by("code"))
+    if not children:
+        return []
+    width = len(children[0].code)
+    balances = {
+        r["prefix"]: r
+        for r in QuotaBalance.objects.filter(
+            organization__region__code__startswith=region.code,
+            organization__valid_to__isnull=True,
+        )
+        .annotate(prefix=Substr("organization__region__code", 1, width))
+        .values("prefix")
+        .annotate(approved=Sum("approved"), actual=Sum("actual"))
+        .order_by()
+    }
+    counts = {
+        r["prefix"]: r["total"]
+        for r in Organization.objects.filter(
+            region__code__startswith=region.code, valid_to__isnull=True
+        )
+        .annotate(prefix=Substr("region__code", 1, width))
+        .values("prefix")
+        .annotate(total=Count("id"))
+        .order_by()
+    }
+    rows = []
+    for child in children:
+        b = balances.get(child.code, {})
+        rows.append(
+            {
+                "region": child,
+                "organizations": counts.get(child.code, 0),
+                "totals": StaffingRow("", "", b.get("approved") or 0, b.get("actual") or 0),
+            }
+        )
+    return rows
 
 
+def internal_bodies_of(*, organization: Organization) -> QuerySet[InternalBody]:
+    """The internal bodies of the organization's current charter, in charter order."""
+    return InternalBody.objects.filter(
+        charter__organization=organization, charter__valid_to__isnull=True
+    ).order_by("position")
+
+
+def organizations_managed_by(*, user) -> QuerySet[Organization]:
+    """Existing organizations whose registry the user may change (e.g. transfer targets)."""
+    scope = registry_write_scope(user)
+    return (
+        Organization.objects.filter(valid_to__isnull=True)
+        .filter(scope.q(region_field="region__code", organization_field="pk"))
+        .select_related("region")
+        .order_by("region__code", "name")
+    )

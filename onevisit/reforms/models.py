@@ -6,15 +6,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PlanStatus(models.TextChoices):
     """draft → submitted → approved → applied (or back to draft when returned)."""
 
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    APPROVED = "approved", _("Approved")
-    APPLIED = "applied", _("Applied")
+    DRAFT = "draft", pgettext_lazy("plan status", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("plan status", "Submitted")
+    APPROVED = "approved", pgettext_lazy("plan status", "Approved")
+    APPLIED = "applied", pgettext_lazy("plan status", "Applied")
 
 
 class OperationKind(models.TextChoices):

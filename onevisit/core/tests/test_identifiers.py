@@ -56,3 +56,13 @@ def test_credit_code_check_digit():
     assert normalize_credit_code(code) == code
     with pytest.raises(ValidationFailed):
         normalize_credit_code(code[:-1] + ("0" if code[-1] != "0" else "1"))
+
+
+def test_number_from_a_division_missing_in_stdnum_tables_is_accepted():
+    from stdnum.cn import ric
+
+    body = "130171" + "19900101" + "123"
+    number = body + ric.calc_check_digit(body + "0")
+    assert normalize_identity_number(number) == number
+    with pytest.raises(ValidationFailed):
+        normalize_identity_number(number[:-1] + ("0" if number[-1] != "0" else "1"))

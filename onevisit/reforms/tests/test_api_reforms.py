@@ -24,14 +24,23 @@ def county():
 def test_officer_drafts_checks_and_approves_a_merge_through_http(county):
     region, a, b = county
     client = api_client(f.officer(region))
-    created = client.post("/api/reform-plans", {"name": "合并", "document_number": "桐委〔2021〕1号",
-                                                "effective_date": D.isoformat(), "region": "330122"},
-                          content_type="application/json")
+    created = client.post(
+        "/api/reform-plans",
+        {
+            "name": "合并",
+            "document_number": "桐委〔2021〕1号",
+            "effective_date": D.isoformat(),
+            "region": "330122",
+        },
+        content_type="application/json",
+    )
     assert created.status_code == 201, created.content
     plan_id = created.json()["id"]
-    r = client.post(f"/api/reform-plans/{plan_id}/operations",
-                    {"kind": "merge", "payload": {"sources": [b.pk], "into": a.pk}},
-                    content_type="application/json")
+    r = client.post(
+        f"/api/reform-plans/{plan_id}/operations",
+        {"kind": "merge", "payload": {"sources": [b.pk], "into": a.pk}},
+        content_type="application/json",
+    )
     assert r.status_code == 201, r.content
     check = client.get(f"/api/reform-plans/{plan_id}/check").json()
     assert check["ok"] is True
@@ -47,7 +56,8 @@ def test_officer_drafts_checks_and_approves_a_merge_through_http(county):
     assert {o["name"] for o in after} == {"桐庐县国土资源局"}
     diff = client.get("/api/registry/diff", {"start": "2021-01-01", "end": "2021-12-31"}).json()
     assert [(m["predecessor"]["name"], m["successor"]["name"]) for m in diff["merged"]] == [
-        ("桐庐县规划局", "桐庐县国土资源局")]
+        ("桐庐县规划局", "桐庐县国土资源局")
+    ]
     lineage = client.get(f"/api/organizations/{a.pk}/lineage").json()
     assert [p["predecessor"]["name"] for p in lineage["predecessors"]] == ["桐庐县规划局"]
     as_of = client.get(f"/api/organizations/{b.pk}/as-of", {"date": "2021-02-01"}).json()
@@ -57,11 +67,21 @@ def test_officer_drafts_checks_and_approves_a_merge_through_http(county):
 def test_invalid_plan_is_refused_with_the_operation_named(county):
     region, a, _b = county
     client = api_client(f.officer(region))
-    plan_id = client.post("/api/reform-plans", {"name": "撤销", "document_number": "X",
-                                                "effective_date": D.isoformat(), "region": "330122"},
-                          content_type="application/json").json()["id"]
-    client.post(f"/api/reform-plans/{plan_id}/operations",
-                {"kind": "abolish", "payload": {"organization": a.pk}}, content_type="application/json")
+    plan_id = client.post(
+        "/api/reform-plans",
+        {
+            "name": "撤销",
+            "document_number": "X",
+            "effective_date": D.isoformat(),
+            "region": "330122",
+        },
+        content_type="application/json",
+    ).json()["id"]
+    client.post(
+        f"/api/reform-plans/{plan_id}/operations",
+        {"kind": "abolish", "payload": {"organization": a.pk}},
+        content_type="application/json",
+    )
     client.post(f"/api/reform-plans/{plan_id}/submit")
     r = client.post(f"/api/reform-plans/{plan_id}/approve")
     assert r.status_code == 409
@@ -72,12 +92,16 @@ def test_invalid_plan_is_refused_with_the_operation_named(county):
 def test_bad_operation_is_a_400_and_plans_are_scoped(county):
     region, a, _b = county
     officer = api_client(f.officer(region))
-    plan_id = officer.post("/api/reform-plans", {"name": "x", "document_number": "y",
-                                                 "effective_date": D.isoformat(), "region": "330122"},
-                           content_type="application/json").json()["id"]
-    r = officer.post(f"/api/reform-plans/{plan_id}/operations",
-                     {"kind": "transfer_quota", "payload": {"source": a.pk, "target": "oops"}},
-                     content_type="application/json")
+    plan_id = officer.post(
+        "/api/reform-plans",
+        {"name": "x", "document_number": "y", "effective_date": D.isoformat(), "region": "330122"},
+        content_type="application/json",
+    ).json()["id"]
+    r = officer.post(
+        f"/api/reform-plans/{plan_id}/operations",
+        {"kind": "transfer_quota", "payload": {"source": a.pk, "target": "oops"}},
+        content_type="application/json",
+    )
     assert r.status_code == 400 and "transfer_quota" in r.json()["detail"]
     clerk = f.UserFactory()
     f.grant(clerk, Role.WINDOW_CLERK, region=region, organization=a)

@@ -1,0 +1,168 @@
+"""The demo province (`seed_demo`): regions, organs, charters, staff and logins.
+
+Built only through the services, in one transaction, from `random.Random` generators
+seeded with the day of the provincial reform meeting (2019-08-19), so that every run on
+an empty database produces the same registry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+
+from onevisit.core.models import RoleAssignment, User
+from onevisit.orgs.models import Appointment, Charter, Organization, Person, QuotaBalance
+from onevisit.regions.models import Region
+from onevisit.regions.services import regions_import
+
+from .accounts import DEMO_LOGINS, DEMO_PASSWORD, user_create_with_role
+from .builder import OrganizationBuilder, RegionBuild
+from .data.regions import PLANS
+from .staffing import Scale, Staffer
+
+SEED = 20190819
+#: Staff are drawn from their own stream, so that the organizations (names, credit
+#: codes, documents, dates) are the same at every scale.
+STAFF_SEED = SEED * 10 + 1
+#: The organization whose presence means the demo has been seeded.
+MARKER_ORGANIZATION = "中共浙江省委机构编制委员会办公室"
+
+
+@dataclass
+class SeedResult:
+    """What a run did (or why it did nothing)."""
+
+    created: bool
+    reason: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def already_seeded() -> str:
+    """Why the demo counts as present, or "" when it is not."""
+    if User.objects.filter(username="admin").exists():
+        return 'the user "admin" exists'
+    if Organization.objects.filter(name=MARKER_ORGANIZATION, region__code="33").exists():
+        return f"{MARKER_ORGANIZATION} is registered"
+    return ""
+
+
+def seed_demo(*, scale: str = "full", stdout=None) -> SeedResult:
+    """Seed the demo province once; a second call reports it is present and does nothing."""
+    started = time.perf_counter()
+    scale_ = Scale.named(scale)
+
+    def say(message: str) -> None:
+        if stdout is not None:
+            stdout.write(message)
+
+    with transaction.atomic():
+        reason = already_seeded()
+        if reason:
+            return SeedResult(created=False, reason=reason)
+        counts = regions_import(actor=None, directory=settings.SHARED_DIR / "data" / "divisions")
+        say(f"regions: {sum(counts.values())}")
+        builder = OrganizationBuilder(random.Random(SEED))
+        staffer = Staffer(random.Random(STAFF_SEED), scale_)
+        builds: dict[str, RegionBuild] = {}
+        for plan in PLANS:
+            build = builder.region(plan)
+            builds[plan.code] = build
+            for built in build.by_key.values():
+                staffer.fill(built)
+            say(
+                f"{build.region.name}: {len(build.by_key)} organizations, "
+                f"{staffer.appointments} appointments so far"
+            )
+        for login in DEMO_LOGINS:
+            organization = None
+            if login.organization:
+                region_code, key = login.organization
+                organization = builds[region_code].by_key[key].organization
+            user_create_with_role(
+                actor=None,
+                username=login.username,
+                password=DEMO_PASSWORD,
+                role=login.role,
+                region=Region.objects.get(code=login.region),
+                organization=organization,
+                display_name=login.display_name,
+                is_superuser=login.superuser,
+            )
+    return SeedResult(created=True, counts=registry_counts(), seconds=time.perf_counter() - started)
+
+
+def registry_counts() -> dict[str, int]:
+    return {
+        "regions": Region.objects.count(),
+        "organizations": Organization.objects.count(),
+        "charters": Charter.objects.count(),
+        "people": Person.objects.count(),
+        "appointments": Appointment.objects.count(),
+        "users": User.objects.count(),
+    }
+
+
+def organization_fingerprint() -> str:
+    """A digest of the organizations alone (the same at every scale)."""
+    rows = Organization.objects.order_by("credit_code").values_list(
+        "region__code", "name", "kind", "institution_class", "credit_code", "valid_from"
+    )
+    text = "\n".join("|".join(str(v) for v in row) for row in rows)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def registry_fingerprint() -> str:
+    """A digest of the registry's content, independent of primary keys and clock times.
+
+    Two seeded databases with equal fingerprints hold the same organizations, charters,
+    balances, people, appointments and logins.
+    """
+    lines: list[str] = []
+    orgs = Organization.objects.select_related("region", "managing_organization")
+    for org in orgs.order_by("credit_code"):
+        managing = org.managing_organization.name if org.managing_organization else ""
+        lines.append(
+            f"O|{org.region.code}|{org.name}|{org.name_en}|{org.kind}|{org.institution_class}|"
+            f"{org.level}|{org.credit_code}|{org.valid_from}|{managing}"
+        )
+    charters = Charter.objects.select_related("organization").prefetch_related(
+        "functions", "internal_bodies", "quota_lines", "post_lines"
+    )
+    for c in charters.order_by("organization__credit_code", "effective_date"):
+        lines.append(
+            f"C|{c.organization.credit_code}|{c.document_number}|{c.effective_date}|"
+            + "/".join(f.text for f in c.functions.all())
+            + "|"
+            + "/".join(f"{b.name}:{b.duties}" for b in c.internal_bodies.all())
+            + "|"
+            + "/".join(
+                sorted(f"{q.category}:{q.funding_type}:{q.approved}" for q in c.quota_lines.all())
+            )
+            + "|"
+            + "/".join(sorted(f"{p.rank}:{p.approved}" for p in c.post_lines.all()))
+        )
+    for b in QuotaBalance.objects.select_related("organization"):
+        lines.append(
+            f"Q|{b.organization.credit_code}|{b.category}|{b.funding_type}|{b.approved}|{b.actual}"
+        )
+    appointments = Appointment.objects.select_related("person", "organization", "internal_body")
+    for a in appointments:
+        lines.append(
+            f"A|{a.person.identity_number}|{a.person.name}|{a.organization.credit_code}|"
+            f"{a.category}|{a.funding_type}|{a.post_rank}|"
+            f"{a.internal_body.name if a.internal_body else ''}|{a.start_date}"
+        )
+    for r in RoleAssignment.objects.select_related("user", "region", "organization"):
+        org = r.organization.credit_code if r.organization else ""
+        lines.append(f"U|{r.user.username}|{r.role}|{r.region.code}|{org}")
+    digest = hashlib.sha256()
+    for line in sorted(lines):
+        digest.update(line.encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
