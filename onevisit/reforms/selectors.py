@@ -7,11 +7,22 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
 from onevisit.core.scoping import plan_scope
+from onevisit.orgs.history import (  # noqa: F401  (re-exported: the registry through time)
+    OrgAsOf,
+    alive_on,
+    charter_in_force_on,
+    charter_as_of,
+    names_on,
+    organizations_as_of,
+    quota_table_as_of,
+    staff_count_as_of,
+    staff_on,
+    tree_as_of,
+)
 from onevisit.orgs.models import (
-    Appointment,
     Charter,
     FormerName,
     Organization,
@@ -20,116 +31,6 @@ from onevisit.orgs.models import (
 from onevisit.regions.models import Region
 
 from .models import OrganizationLink, PlanStatus, ReformPlan
-
-
-def _alive_on(date: datetime.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}valid_from__lte": date}) & (
-        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": date})
-    )
-
-
-def _charter_on(date: datetime.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}effective_date__lte": date}) & (
-        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": date})
-    )
-
-
-def names_on(date: datetime.date, org_ids) -> dict[int, str]:
-    """The name each organization bore on the date, where it differed from today's."""
-    return dict(
-        FormerName.objects.filter(
-            organization_id__in=org_ids, valid_from__lte=date, valid_to__gt=date
-        ).values_list("organization_id", "name")
-    )
-
-
-@dataclass
-class OrgAsOf:
-    """An organization as it stood on a date."""
-
-    pk: int
-    name: str
-    kind: str
-    level: str
-    region_code: str
-    managing_id: int | None
-    institution_class: str = ""
-    children: list[OrgAsOf] = field(default_factory=list)
-
-
-def organizations_as_of(*, date: datetime.date, region: Region | None = None) -> list[OrgAsOf]:
-    """Every organization in existence on the date (with its name then), two queries."""
-    qs = Organization.objects.filter(_alive_on(date))
-    if region is not None:
-        qs = qs.filter(region__code__startswith=region.code)
-    rows = list(
-        qs.values_list(
-            "pk",
-            "name",
-            "kind",
-            "level",
-            "region__code",
-            "managing_organization_id",
-            "institution_class",
-        ).order_by("region__code", "level", "name")
-    )
-    former = names_on(date, [r[0] for r in rows])
-    return [
-        OrgAsOf(pk, former.get(pk, name), kind, level, code, managing, klass)
-        for pk, name, kind, level, code, managing, klass in rows
-    ]
-
-
-def tree_as_of(*, date: datetime.date, region: Region | None = None) -> list[OrgAsOf]:
-    """The organization tree (by managing organization) on the date: the roots, nested."""
-    orgs = organizations_as_of(date=date, region=region)
-    by_pk = {o.pk: o for o in orgs}
-    roots = []
-    for org in orgs:
-        parent = by_pk.get(org.managing_id)
-        (parent.children if parent else roots).append(org)
-    return roots
-
-
-def charter_as_of(*, organization: Organization, date: datetime.date) -> Charter | None:
-    return (
-        Charter.objects.filter(_charter_on(date), organization=organization)
-        .prefetch_related("functions", "internal_bodies", "quota_lines", "post_lines")
-        .first()
-    )
-
-
-def quota_table_as_of(*, organization: Organization, date: datetime.date) -> dict:
-    """Approved (from the charter in force) and actual (appointments in force) on the date."""
-    approved = {
-        (q.category, q.funding_type): q.approved
-        for q in QuotaLine.objects.filter(
-            _charter_on(date, "charter__"), charter__organization=organization
-        )
-    }
-    actual = {
-        (r["category"], r["funding_type"]): r["n"]
-        for r in staff_on(date)
-        .filter(organization=organization)
-        .values("category", "funding_type")
-        .annotate(n=Count("id"))
-        .order_by()
-    }
-    return {
-        key: {"approved": approved.get(key, 0), "actual": actual.get(key, 0)}
-        for key in sorted(set(approved) | set(actual))
-    }
-
-
-def staff_on(date: datetime.date) -> QuerySet[Appointment]:
-    """Appointments in force on the date (start inclusive, end exclusive)."""
-    return Appointment.objects.filter(
-        Q(start_date__lte=date) & (Q(end_date__isnull=True) | Q(end_date__gt=date))
-    )
-
-
-def staff_count_as_of(*, organization: Organization, date: datetime.date) -> int:
-    return staff_on(date).filter(organization=organization).count()
 
 
 @dataclass
@@ -182,7 +83,7 @@ def registry_diff(
     def functions_on(date):
         holders: dict[str, set[int]] = defaultdict(set)
         for text, org_id in Charter.objects.filter(
-            _charter_on(date), organization__in=orgs
+            charter_in_force_on(date), organization__in=orgs
         ).values_list("functions__text", "organization_id"):
             if text:
                 holders[text].add(org_id)
@@ -199,7 +100,7 @@ def registry_diff(
     def quotas_on(date):
         totals: dict[tuple[int, str], int] = defaultdict(int)
         for org_id, cat, n in QuotaLine.objects.filter(
-            _charter_on(date, "charter__"), charter__organization__in=orgs
+            charter_in_force_on(date, "charter__"), charter__organization__in=orgs
         ).values_list("charter__organization_id", "category", "approved"):
             totals[(org_id, cat)] += n
         return totals
