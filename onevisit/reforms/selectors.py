@@ -13,8 +13,8 @@ from onevisit.core.scoping import plan_scope
 from onevisit.orgs.history import (  # noqa: F401  (re-exported: the registry through time)
     OrgAsOf,
     alive_on,
-    charter_in_force_on,
     charter_as_of,
+    charter_in_force_on,
     names_on,
     organizations_as_of,
     quota_table_as_of,
