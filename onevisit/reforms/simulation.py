@@ -171,6 +171,51 @@ class Simulation:
             % {"org": org.name},
         )
 
+    def _give_function(self, position: int, source: OrgState, target: OrgState, text: str) -> None:
+        if text not in source.functions:
+            self.fail(
+                position,
+                "unknown_function",
+                _("%(org)s has no function “%(f)s”.") % {"org": source.name, "f": text[:60]},
+            )
+            return
+        source.functions.remove(text)
+        target.functions.append(text)
+        self.movements.append(Movement(position, "function", source.ref, target.ref, text))
+
+    def _give_quota(
+        self, position: int, source: OrgState, target: OrgState, key: QuotaKey, count: int
+    ) -> None:
+        if not self._valid_quota(position, target, *key):
+            return
+        if source.quotas.get(key, 0) < count:
+            self.fail(
+                position,
+                "quota_short",
+                _("%(org)s has only %(n)s approved posts of that category to give.")
+                % {"org": source.name, "n": source.quotas.get(key, 0)},
+            )
+            return
+        source.quotas[key] -= count
+        target.quotas[key] = target.quotas.get(key, 0) + count
+        self.movements.append(
+            Movement(position, "quota", source.ref, target.ref, "/".join(filter(None, key)), count)
+        )
+
+    def _give_person(
+        self, position: int, source: OrgState, target: OrgState, person_id: int, **category
+    ) -> None:
+        person = source.staff.get(person_id)
+        if person is None:
+            self.fail(
+                position,
+                "unknown_person",
+                _("Person %(p)s is not on the staff of %(org)s.")
+                % {"p": person_id, "org": source.name},
+            )
+            return
+        self._move_person(position, source, target, person, **category)
+
     # -- operations --------------------------------------------------------------
     def play(self, position: int, op) -> None:
         handler = getattr(self, f"_op_{op.kind}")
@@ -253,42 +298,13 @@ class Simulation:
 
     def _op_transfer_function(self, position: int, op: ops.TransferFunction) -> None:
         source, target = self.get(position, op.source), self.get(position, op.target)
-        if not (source and target):
-            return
-        text = op.function.strip()
-        if text not in source.functions:
-            self.fail(
-                position,
-                "unknown_function",
-                _("%(org)s has no function “%(f)s”.") % {"org": source.name, "f": text[:60]},
-            )
-            return
-        source.functions.remove(text)
-        target.functions.append(text)
-        self.movements.append(Movement(position, "function", source.ref, target.ref, text))
+        if source and target:
+            self._give_function(position, source, target, op.function.strip())
 
     def _op_transfer_quota(self, position: int, op: ops.TransferQuota) -> None:
         source, target = self.get(position, op.source), self.get(position, op.target)
-        if not (source and target) or not self._valid_quota(
-            position, target, op.category, op.funding_type
-        ):
-            return
-        key = (op.category, op.funding_type)
-        if source.quotas.get(key, 0) < op.count:
-            self.fail(
-                position,
-                "quota_short",
-                _("%(org)s has only %(n)s approved posts of that category to give.")
-                % {"org": source.name, "n": source.quotas.get(key, 0)},
-            )
-            return
-        source.quotas[key] -= op.count
-        target.quotas[key] = target.quotas.get(key, 0) + op.count
-        self.movements.append(
-            Movement(
-                position, "quota", source.ref, target.ref, "/".join(filter(None, key)), op.count
-            )
-        )
+        if source and target:
+            self._give_quota(position, source, target, (op.category, op.funding_type), op.count)
 
     def _op_move_staff(self, position: int, op: ops.MoveStaff) -> None:
         source, target = self.get(position, op.source), self.get(position, op.target)
@@ -297,16 +313,14 @@ class Simulation:
         ):
             return
         for person_id in op.people:
-            person = source.staff.get(person_id)
-            if person is None:
-                self.fail(
-                    position,
-                    "unknown_person",
-                    _("Person %(p)s is not on the staff of %(org)s.")
-                    % {"p": person_id, "org": source.name},
-                )
-                continue
-            self._move_person(position, source, target, person, op.category, op.funding_type)
+            self._give_person(
+                position,
+                source,
+                target,
+                person_id,
+                category=op.category,
+                funding=op.funding_type,
+            )
 
     def _absorb(self, position: int, source: OrgState, target: OrgState) -> None:
         """Everything of `source` goes to `target`; `source` is abolished."""
@@ -386,52 +400,11 @@ class Simulation:
             if not target:
                 continue
             for text in part.functions:
-                if text not in source.functions:
-                    self.fail(
-                        position,
-                        "unknown_function",
-                        _("%(org)s has no function “%(f)s”.")
-                        % {"org": source.name, "f": text[:60]},
-                    )
-                    continue
-                source.functions.remove(text)
-                target.functions.append(text)
-                self.movements.append(Movement(position, "function", source.ref, target.ref, text))
+                self._give_function(position, source, target, text)
             for q in part.quotas:
-                key = (q.category, q.funding_type)
-                if not self._valid_quota(position, target, *key):
-                    continue
-                if source.quotas.get(key, 0) < q.approved:
-                    self.fail(
-                        position,
-                        "quota_short",
-                        _("%(org)s has only %(n)s approved posts of that category to give.")
-                        % {"org": source.name, "n": source.quotas.get(key, 0)},
-                    )
-                    continue
-                source.quotas[key] -= q.approved
-                target.quotas[key] = target.quotas.get(key, 0) + q.approved
-                self.movements.append(
-                    Movement(
-                        position,
-                        "quota",
-                        source.ref,
-                        target.ref,
-                        "/".join(filter(None, key)),
-                        q.approved,
-                    )
-                )
+                self._give_quota(position, source, target, (q.category, q.funding_type), q.approved)
             for person_id in part.staff:
-                person = source.staff.get(person_id)
-                if person is None:
-                    self.fail(
-                        position,
-                        "unknown_person",
-                        _("Person %(p)s is not on the staff of %(org)s.")
-                        % {"p": person_id, "org": source.name},
-                    )
-                    continue
-                self._move_person(position, source, target, person)
+                self._give_person(position, source, target, person_id)
             self.links.append((source.ref, target.ref, "split", position))
         if op.abolish_source:
             if source.staff:
