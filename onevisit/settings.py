@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "onevisit.regions",
     "onevisit.orgs",
     "onevisit.reforms",
+    "onevisit.duties",
     "onevisit.demo",
 ]
 

@@ -10,6 +10,7 @@ from .models import (
     Appointment,
     Charter,
     CharterFunction,
+    FormerName,
     InternalBody,
     Organization,
     Person,
@@ -89,3 +90,9 @@ class AppointmentAdmin(ReadOnlyAdmin):
     list_display = ["person", "organization", "category", "post_rank", "start_date", "end_date"]
     list_filter = ["category", "post_rank"]
     search_fields = ["person__name", "organization__name"]
+
+
+@admin.register(FormerName)
+class FormerNameAdmin(ReadOnlyAdmin):
+    list_display = ["organization", "name", "valid_from", "valid_to"]
+    search_fields = ["name", "organization__name"]
