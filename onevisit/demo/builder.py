@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 
 from onevisit.orgs import services as org_services
 from onevisit.orgs.choices import FundingType, OrgKind, PostRank, QuotaCategory
-from onevisit.orgs.models import Charter, Organization
+from onevisit.orgs.models import Charter, Organization, PostBalance, QuotaBalance
 from onevisit.regions.models import Level, Region
 
 from .data.institutions import INSTITUTION_TEMPLATES
+from .data.reform_history import PRE_CHARTERS
 from .data.regions import RegionPlan
 from .data.templates import (
     COMMON_BODIES_GOVERNMENT,
@@ -133,6 +134,106 @@ class OrganizationBuilder:
         return Built(org, charter, key, quotas, posts)
 
     # --- organs -----------------------------------------------------------------
+    @staticmethod
+    def organ_quotas(quota: int, political_legal: int, service_staff: int):
+        quotas = []
+        if quota:
+            quotas.append((QuotaCategory.ADMINISTRATIVE, FundingType.NONE, quota))
+        if political_legal:
+            quotas.append((QuotaCategory.POLITICAL_LEGAL, FundingType.NONE, political_legal))
+        total = quota + political_legal
+        quotas.append((QuotaCategory.SERVICE_STAFF, FundingType.NONE, service_staff + total // 40))
+        return quotas
+
+    def organ_bodies(self, build: RegionBuild, template_key: str, kind: str):
+        return self._bodies(ORGAN_TEMPLATES[template_key], kind, build.plan.level)
+
+    def organ_functions(self, build: RegionBuild, template_key: str) -> list[str]:
+        template = ORGAN_TEMPLATES[template_key]
+        return [self._text(f, build.plan, build.region) for f in template.functions]
+
+    def text(self, build: RegionBuild, text: str) -> str:
+        return self._text(text, build.plan, build.region)
+
+    def pre_reform_organ(
+        self,
+        build: RegionBuild,
+        *,
+        key: str,
+        name: str,
+        name_en: str,
+        kind: str,
+        template_key: str,
+        functions: list[str],
+        quotas: list[tuple[str, str, int]],
+        deputies: int,
+        since: datetime.date,
+        managing: Organization | None = None,
+    ) -> Built:
+        """An organ as it stood before the reform, with a charter of 2010–2015."""
+        plan, region = build.plan, build.region
+        org = org_services.organization_create(
+            actor=None,
+            name=name,
+            name_en=name_en,
+            kind=kind,
+            region=region,
+            level=plan.level,
+            valid_from=since,
+            managing_organization=managing,
+            credit_code=credit_code(
+                self.rng, region_code=region.code, institution=False, used=self.credit_codes
+            ),
+        )
+        first, last = PRE_CHARTERS
+        effective = max(
+            first + datetime.timedelta(days=self.rng.randint(0, (last - first).days)), since
+        )
+        return self._issue(
+            org=org,
+            key=key,
+            prefix=plan.party_doc,
+            effective=effective,
+            functions=[self._text(f, plan, region) for f in functions],
+            bodies=self._bodies(ORGAN_TEMPLATES[template_key], kind, plan.level),
+            quotas=quotas,
+            posts={PostRank.HEAD: 1, PostRank.DEPUTY: deputies},
+        )
+
+    def post_reform_charter(self, build: RegionBuild, spec: OrganSpec, org: Organization) -> Built:
+        """The organ's charter after the reform (三定规定): the template's functions and
+        bodies, the spec's quotas and posts, never below the staff the reform brought."""
+        plan, region = build.plan, build.region
+        actual = {
+            (b.category, b.funding_type): b.actual
+            for b in QuotaBalance.objects.filter(organization=org)
+        }
+        filled = dict(PostBalance.objects.filter(organization=org).values_list("rank", "actual"))
+        quotas = [
+            (c, f, max(a, actual.pop((c, f), 0)))
+            for c, f, a in self.organ_quotas(spec.quota, spec.political_legal, spec.service_staff)
+        ]
+        quotas += [(c, f, n) for (c, f), n in sorted(actual.items()) if n]
+        posts = {
+            PostRank.HEAD: max(1, filled.get(PostRank.HEAD, 0)),
+            PostRank.DEPUTY: max(spec.deputies, filled.get(PostRank.DEPUTY, 0)),
+        }
+        current = org_services.charter_current(org)
+        effective = self._effective_date(spec.history.established, plan.reform_date)
+        if current is not None:
+            effective = max(effective, current.effective_date)
+        template = ORGAN_TEMPLATES[spec.template_key]
+        return self._issue(
+            org=org,
+            key=spec.key,
+            prefix=plan.party_doc,
+            effective=effective,
+            functions=[self._text(f, plan, region) for f in template.functions],
+            bodies=self._bodies(template, spec.kind, plan.level),
+            quotas=quotas,
+            posts=posts,
+        )
+
     def organ(self, build: RegionBuild, spec: OrganSpec) -> Built:
         plan, region = build.plan, build.region
         template = ORGAN_TEMPLATES[spec.template_key]
@@ -151,15 +252,7 @@ class OrganizationBuilder:
                 self.rng, region_code=region.code, institution=False, used=self.credit_codes
             ),
         )
-        quotas = []
-        if spec.quota:
-            quotas.append((QuotaCategory.ADMINISTRATIVE, FundingType.NONE, spec.quota))
-        if spec.political_legal:
-            quotas.append((QuotaCategory.POLITICAL_LEGAL, FundingType.NONE, spec.political_legal))
-        total = spec.quota + spec.political_legal
-        quotas.append(
-            (QuotaCategory.SERVICE_STAFF, FundingType.NONE, spec.service_staff + total // 40)
-        )
+        quotas = self.organ_quotas(spec.quota, spec.political_legal, spec.service_staff)
         return self._issue(
             org=org,
             key=spec.key,
@@ -172,7 +265,11 @@ class OrganizationBuilder:
         )
 
     def institution(self, build: RegionBuild, spec: InstitutionSpec) -> Built:
+        """A public institution; it exists from its own date or, when its sponsoring organ
+        was established later (by a reform plan), from the sponsor's."""
         plan, region = build.plan, build.region
+        managing = build.by_key[spec.managed_by].organization
+        since = max(spec.established, managing.valid_from)
         template = INSTITUTION_TEMPLATES[spec.template]
         org = org_services.organization_create(
             actor=None,
@@ -182,8 +279,8 @@ class OrganizationBuilder:
             institution_class=spec.institution_class,
             region=region,
             level=plan.level,
-            valid_from=spec.established,
-            managing_organization=build.by_key[spec.managed_by].organization,
+            valid_from=since,
+            managing_organization=managing,
             credit_code=credit_code(
                 self.rng, region_code=region.code, institution=True, used=self.credit_codes
             ),
@@ -195,7 +292,7 @@ class OrganizationBuilder:
             org=org,
             key=spec.key,
             prefix=plan.establishment_doc,
-            effective=self._effective_date(spec.established, plan.reform_date),
+            effective=self._effective_date(since, plan.reform_date),
             functions=[self._text(f, plan, region) for f in template.functions],
             bodies=self._bodies(template, OrgKind.PUBLIC_INSTITUTION, plan.level),
             quotas=quotas,
@@ -238,14 +335,20 @@ class OrganizationBuilder:
             posts={PostRank.HEAD: 1, PostRank.DEPUTY: 4},
         )
 
-    def region(self, plan: RegionPlan) -> RegionBuild:
-        """All organs, institutions and township governments of one demo region."""
-        build = RegionBuild(plan=plan, region=Region.objects.get(code=plan.code))
-        for spec in plan.data.ORGANS:
-            build.add(self.organ(build, spec))
-        for spec in plan.data.INSTITUTIONS:
-            build.add(self.institution(build, spec))
-        if plan.township_prefix:
+    def organs(self, build: RegionBuild, *, skip: set[str] = frozenset()) -> list[Built]:
+        """The region's organs as they stand after its reform (but those in `skip`)."""
+        made = []
+        for spec in build.plan.data.ORGANS:
+            if spec.key not in skip and spec.key not in build.by_key:
+                made.append(self.organ(build, spec))
+                build.add(made[-1])
+        return made
+
+    def institutions_and_townships(self, build: RegionBuild) -> list[Built]:
+        made = [self.institution(build, spec) for spec in build.plan.data.INSTITUTIONS]
+        if build.plan.township_prefix:
             for township in Region.objects.filter(parent=build.region).order_by("code"):
-                build.add(self.township(build, township))
-        return build
+                made.append(self.township(build, township))
+        for built in made:
+            build.add(built)
+        return made

@@ -1,4 +1,4 @@
-"""The demo province (`seed_demo`): regions, organs, charters, staff and logins.
+"""The demo province (`seed_demo`): regions, organs, charters, staff, reform plans, logins.
 
 Built only through the services, in one transaction, from `random.Random` generators
 seeded with the day of the provincial reform meeting (2019-08-19), so that every run on
@@ -17,12 +17,15 @@ from django.db import transaction
 
 from onevisit.core.models import RoleAssignment, User
 from onevisit.orgs.models import Appointment, Charter, Organization, Person, QuotaBalance
+from onevisit.reforms.models import OrganizationLink, ReformPlan
 from onevisit.regions.models import Region
 from onevisit.regions.services import regions_import
 
 from .accounts import DEMO_LOGINS, DEMO_PASSWORD, user_create_with_role
 from .builder import OrganizationBuilder, RegionBuild
+from .data.reform_history import HISTORIES
 from .data.regions import PLANS
+from .history import RegionHistoryBuilder, keqiao_pending_plan
 from .staffing import Scale, Staffer
 
 SEED = 20190819
@@ -71,14 +74,25 @@ def seed_demo(*, scale: str = "full", stdout=None) -> SeedResult:
         staffer = Staffer(random.Random(STAFF_SEED), scale_)
         builds: dict[str, RegionBuild] = {}
         for plan in PLANS:
-            build = builder.region(plan)
+            build = RegionBuild(plan=plan, region=Region.objects.get(code=plan.code))
             builds[plan.code] = build
-            for built in build.by_key.values():
+            history = HISTORIES.get(plan.code)
+            if history is not None:
+                past = RegionHistoryBuilder(builder, staffer, build, history)
+                past.before()
+                past.reform()
+                for reform in past.plans:
+                    say(f"{build.region.name}: applied {reform}")
+            for built in builder.organs(build):
+                staffer.fill(built)
+            for built in builder.institutions_and_townships(build):
                 staffer.fill(built)
             say(
                 f"{build.region.name}: {len(build.by_key)} organizations, "
                 f"{staffer.appointments} appointments so far"
             )
+        pending = keqiao_pending_plan(builds["330603"])
+        say(f"{pending.region.name}: {pending} waiting for review")
         for login in DEMO_LOGINS:
             organization = None
             if login.organization:
@@ -104,17 +118,24 @@ def registry_counts() -> dict[str, int]:
         "charters": Charter.objects.count(),
         "people": Person.objects.count(),
         "appointments": Appointment.objects.count(),
+        "reform plans": ReformPlan.objects.count(),
         "users": User.objects.count(),
     }
 
 
 def organization_fingerprint() -> str:
     """A digest of the organizations alone (the same at every scale)."""
-    rows = Organization.objects.order_by("credit_code").values_list(
-        "region__code", "name", "kind", "institution_class", "credit_code", "valid_from"
+    rows = Organization.objects.order_by("credit_code", "region__code", "name").values_list(
+        "region__code", "name", "kind", "institution_class", "credit_code", "valid_from", "valid_to"
     )
     text = "\n".join("|".join(str(v) for v in row) for row in rows)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _ident(org: Organization) -> str:
+    """An organization's identity in a fingerprint: its credit code, or (for one a reform
+    plan established, which has none yet) its region and name."""
+    return org.credit_code or f"{org.region.code}:{org.name}"
 
 
 def registry_fingerprint() -> str:
@@ -129,14 +150,14 @@ def registry_fingerprint() -> str:
         managing = org.managing_organization.name if org.managing_organization else ""
         lines.append(
             f"O|{org.region.code}|{org.name}|{org.name_en}|{org.kind}|{org.institution_class}|"
-            f"{org.level}|{org.credit_code}|{org.valid_from}|{managing}"
+            f"{org.level}|{org.credit_code}|{org.valid_from}|{org.valid_to}|{managing}"
         )
-    charters = Charter.objects.select_related("organization").prefetch_related(
+    charters = Charter.objects.select_related("organization__region").prefetch_related(
         "functions", "internal_bodies", "quota_lines", "post_lines"
     )
     for c in charters.order_by("organization__credit_code", "effective_date"):
         lines.append(
-            f"C|{c.organization.credit_code}|{c.document_number}|{c.effective_date}|"
+            f"C|{_ident(c.organization)}|{c.document_number}|{c.effective_date}|"
             + "/".join(f.text for f in c.functions.all())
             + "|"
             + "/".join(f"{b.name}:{b.duties}" for b in c.internal_bodies.all())
@@ -147,20 +168,32 @@ def registry_fingerprint() -> str:
             + "|"
             + "/".join(sorted(f"{p.rank}:{p.approved}" for p in c.post_lines.all()))
         )
-    for b in QuotaBalance.objects.select_related("organization"):
+    for b in QuotaBalance.objects.select_related("organization__region"):
         lines.append(
-            f"Q|{b.organization.credit_code}|{b.category}|{b.funding_type}|{b.approved}|{b.actual}"
+            f"Q|{_ident(b.organization)}|{b.category}|{b.funding_type}|{b.approved}|{b.actual}"
         )
-    appointments = Appointment.objects.select_related("person", "organization", "internal_body")
+    appointments = Appointment.objects.select_related(
+        "person", "organization__region", "internal_body"
+    )
     for a in appointments:
         lines.append(
-            f"A|{a.person.identity_number}|{a.person.name}|{a.organization.credit_code}|"
+            f"A|{a.person.identity_number}|{a.person.name}|{_ident(a.organization)}|"
             f"{a.category}|{a.funding_type}|{a.post_rank}|"
-            f"{a.internal_body.name if a.internal_body else ''}|{a.start_date}"
+            f"{a.internal_body.name if a.internal_body else ''}|{a.start_date}|{a.end_date}"
         )
-    for r in RoleAssignment.objects.select_related("user", "region", "organization"):
-        org = r.organization.credit_code if r.organization else ""
+    for r in RoleAssignment.objects.select_related("user", "region", "organization__region"):
+        org = _ident(r.organization) if r.organization else ""
         lines.append(f"U|{r.user.username}|{r.role}|{r.region.code}|{org}")
+    for plan in ReformPlan.objects.select_related("region").prefetch_related("operations"):
+        lines.append(
+            f"P|{plan.region.code}|{plan.name}|{plan.document_number}|{plan.effective_date}|"
+            f"{plan.status}|{len(plan.operations.all())}"
+        )
+    links = OrganizationLink.objects.select_related("predecessor__region", "successor__region")
+    for link in links:
+        lines.append(
+            f"L|{_ident(link.predecessor)}|{_ident(link.successor)}|{link.kind}|{link.date}"
+        )
     digest = hashlib.sha256()
     for line in sorted(lines):
         digest.update(line.encode())

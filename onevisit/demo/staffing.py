@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from onevisit.orgs import services as org_services
 from onevisit.orgs.choices import PostRank, QuotaCategory
+from onevisit.orgs.models import PostBalance, QuotaBalance
 from onevisit.regions.models import Level, Region
 
 from .builder import Built
@@ -48,7 +49,8 @@ def county_pools() -> dict[str, list[str]]:
 
 
 class Staffer:
-    """Appoints fictional people into built organizations."""
+    """Appoints fictional people into built organizations, one audited batch per organization
+    (`appointment_bulk_create`: the real staff-import path, with the same invariants)."""
 
     def __init__(self, rng: random.Random, scale: Scale):
         self.rng = rng
@@ -56,7 +58,7 @@ class Staffer:
         self.ids = IdentityNumbers(rng, county_pools())
         self.appointments = 0
 
-    def _appoint(
+    def _entry(
         self,
         built: Built,
         *,
@@ -66,65 +68,88 @@ class Staffer:
         body,
         rank: str = "",
         years: tuple[int, int] = (1965, 1997),
-    ) -> None:
+    ) -> org_services.StaffEntry:
         org = built.organization
-        person = org_services.person_register(
-            actor=None,
-            identity_number=self.ids.draw(org.region.code, first_year=years[0], last_year=years[1]),
-            name=demo_name(self.rng, serial),
-        )
+        identity_number = self.ids.draw(org.region.code, first_year=years[0], last_year=years[1])
+        name = demo_name(self.rng, serial)
         start = built.charter.effective_date + datetime.timedelta(days=self.rng.randint(0, 90))
-        org_services.appointment_create(
-            actor=None,
-            person=person,
-            organization=org,
+        return org_services.StaffEntry(
+            identity_number=identity_number,
+            name=name,
+            organization_id=org.pk,
             category=category,
             funding_type=funding,
-            internal_body=body,
+            internal_body_id=body.pk if body is not None else None,
             post_rank=rank,
             start_date=start,
         )
-        self.appointments += 1
 
     def fill(self, built: Built) -> None:
-        """Appoint leaders and staff into one organization's current charter."""
-        bodies = list(built.charter.internal_bodies.select_related("charter").order_by("position"))
+        """Appoint leaders and staff into one organization's current charter.
+
+        Counts who is already there (staff a reform plan brought), so it both fills a new
+        organization and tops up a reformed one: each quota line to 70–100 % (never above),
+        a head and some deputies where those posts are vacant.
+        """
+        org = built.organization
+        actual = {
+            (b.category, b.funding_type): b.actual
+            for b in QuotaBalance.objects.filter(organization=org)
+        }
+        filled = dict(PostBalance.objects.filter(organization=org).values_list("rank", "actual"))
+        bodies = list(built.charter.internal_bodies.order_by("position"))
         lines = sorted(built.quota_lines, key=lambda line: -line[2])
         main_category, main_funding, main_approved = lines[0]
+        main_room = main_approved - actual.get((main_category, main_funding), 0)
 
         leaders = []
-        if self.rng.random() < 0.92:
+        if self.rng.random() < 0.92 and not filled.get(PostRank.HEAD, 0):
             leaders.append(PostRank.HEAD)
         deputies = built.posts.get(PostRank.DEPUTY, 0)
         deputies -= 1 if self.rng.random() < 0.35 else 0
         if self.scale.small:
             deputies = min(deputies, 1)
+        deputies -= filled.get(PostRank.DEPUTY, 0)
         leaders += [PostRank.DEPUTY] * max(deputies, 0)
-        leaders = leaders[:main_approved]
+        leaders = leaders[: max(main_room, 0)]
 
-        serial = 0
+        entries: list[org_services.StaffEntry] = []
+        serial = sum(actual.values())
         for rank in leaders:
             serial += 1
-            self._appoint(
-                built,
-                serial=serial,
-                category=main_category,
-                funding=main_funding,
-                body=None,
-                rank=rank,
-                years=(1965, 1978),
+            entries.append(
+                self._entry(
+                    built,
+                    serial=serial,
+                    category=main_category,
+                    funding=main_funding,
+                    body=None,
+                    rank=rank,
+                    years=(1965, 1978),
+                )
             )
         for category, funding, approved in lines:
             target = math.ceil(approved * self.rng.uniform(0.70, 1.0))
             if self.scale.small:
                 target = min(target, SMALL_CAP)
-            taken = len(leaders) if (category, funding) == (main_category, main_funding) else 0
+            taken = actual.get((category, funding), 0)
+            if (category, funding) == (main_category, main_funding):
+                taken += len(leaders)
             for _ in range(max(target - taken, 0)):
                 serial += 1
                 if category == QuotaCategory.SERVICE_STAFF:
                     body, years = (bodies[0] if bodies else None), (1968, 1995)
                 else:
                     body, years = (self.rng.choice(bodies) if bodies else None), (1965, 1997)
-                self._appoint(
-                    built, serial=serial, category=category, funding=funding, body=body, years=years
+                entries.append(
+                    self._entry(
+                        built,
+                        serial=serial,
+                        category=category,
+                        funding=funding,
+                        body=body,
+                        years=years,
+                    )
                 )
+        org_services.appointment_bulk_create(actor=None, entries=entries)
+        self.appointments += len(entries)

@@ -6,3 +6,7 @@ class DutiesConfig(AppConfig):
     name = "onevisit.duties"
     label = "duties"
     verbose_name = _("Power and responsibility lists")
+
+    def ready(self) -> None:
+        # Registers the duties' impact provider and apply hook with the reform plans.
+        from . import impact  # noqa: F401

@@ -37,6 +37,7 @@ class Establish(_Op):
     region: str
     level: str
     managing_organization: OrgRef | None = None
+    credit_code: str = Field("", max_length=18)
     functions: list[str] = []
     internal_bodies: list[tuple[str, str]] = []
     quotas: list[QuotaSpec] = []

@@ -21,10 +21,11 @@ from onevisit.core.errors import Conflict, Forbidden, ValidationFailed
 from onevisit.core.scoping import registry_write_scope
 from onevisit.orgs import lifecycle
 from onevisit.orgs import services as org_services
-from onevisit.orgs.models import Appointment, Organization
+from onevisit.orgs.models import Appointment, InternalBody, Organization
 from onevisit.regions.models import Region
 
 from . import operations as ops
+from .hooks import run_apply_hooks
 from .impact import ImpactSection, impact_report
 from .models import OperationKind, OrganizationLink, PlanStatus, ReformOperation, ReformPlan
 from .simulation import Finding, OrgState, Simulation, load_states
@@ -269,10 +270,19 @@ def reform_plan_return(*, actor, plan: ReformPlan, reason: str) -> ReformPlan:
 
 
 def reform_plan_approve(
-    *, actor, plan: ReformPlan, today: datetime.date | None = None
+    *,
+    actor,
+    plan: ReformPlan,
+    today: datetime.date | None = None,
+    override_reason: str = "",
 ) -> ReformPlan:
-    """Approve a submitted plan after validating it; apply it at once if its date has come."""
+    """Approve a submitted plan after validating it; apply it at once if its date has come.
+
+    A plan whose impact report has a blocking section (a duty left without any organization,
+    say) is approved only with an explicit override and its reason, kept on the plan and in
+    the audit trail."""
     today = today or timezone.localdate()
+    override_reason = (override_reason or "").strip()
     with transaction.atomic():
         plan = ReformPlan.objects.select_for_update().select_related("region").get(pk=plan.pk)
         _ensure_officer(actor, plan.region)
@@ -285,11 +295,27 @@ def reform_plan_approve(
                 % {"why": "; ".join(str(f) for f in check.findings)},
                 code="plan_invalid",
             )
+        blocking = [s for s in check.impact if s.blocking]
+        if blocking and not override_reason:
+            raise Conflict(
+                _("The plan needs an explicit override with a reason to be approved: %(why)s")
+                % {
+                    "why": "; ".join(
+                        f"{s.title}: {', '.join(str(line) for line in s.lines)}" for s in blocking
+                    )
+                },
+                code="needs_override",
+            )
         plan.status = PlanStatus.APPROVED
         plan.approved_by = actor if getattr(actor, "pk", None) else None
         plan.approved_at = timezone.now()
-        plan.save(update_fields=["status", "approved_by", "approved_at"])
-        _audit(actor, "reform_plan.approve", plan, after={"status": plan.status})
+        plan.override_reason = override_reason if blocking else ""
+        plan.save(update_fields=["status", "approved_by", "approved_at", "override_reason"])
+        after = {"status": plan.status}
+        if blocking:
+            after["override_reason"] = plan.override_reason
+            after["overridden"] = [s.key for s in blocking]
+        _audit(actor, "reform_plan.approve", plan, after=after)
         if plan.effective_date <= today:
             _apply(actor, plan, check)
         else:
@@ -370,6 +396,17 @@ def _room_for_arrivals(
     return quotas, posts
 
 
+def _bodies_by_name(org_ids: set[int]) -> dict[tuple[int, str], InternalBody]:
+    """Internal bodies of the organizations' current charters, by (organization, name):
+    people who move keep their body where the new organization has one of that name."""
+    return {
+        (b.charter.organization_id, b.name): b
+        for b in InternalBody.objects.filter(
+            charter__organization_id__in=org_ids, charter__valid_to__isnull=True
+        ).select_related("charter")
+    }
+
+
 def _apply(actor, plan: ReformPlan, check: PlanCheck) -> None:
     sim = check.simulation
     date, doc = plan.effective_date, plan.document_number
@@ -388,9 +425,10 @@ def _apply(actor, plan: ReformPlan, check: PlanCheck) -> None:
     moves = []
     incoming: dict[object, Counter] = {}
     incoming_posts: dict[object, Counter] = {}
+    origin_of = {pid: r for r, s in sim.initial.items() for pid in s.staff}
     for ref, state in sim.orgs.items():
         for person_id, person in state.staff.items():
-            origin = next((r for r, s in sim.initial.items() if person_id in s.staff), None)
+            origin = origin_of.get(person_id)
             initial = sim.initial[origin].staff[person_id] if origin is not None else None
             if origin != ref or (
                 initial
@@ -416,6 +454,7 @@ def _apply(actor, plan: ReformPlan, check: PlanCheck) -> None:
             region=regions[state.region],
             level=state.level,
             managing_organization=managing,
+            credit_code=state.credit_code or None,
             valid_from=date,
             legal_basis=doc,
         )
@@ -448,15 +487,18 @@ def _apply(actor, plan: ReformPlan, check: PlanCheck) -> None:
         a.person_id: a
         for a in Appointment.objects.filter(
             person_id__in=[p.person_id for p, _o, _t in moves], end_date__isnull=True
-        )
+        ).select_related("internal_body")
     }
+    bodies = _bodies_by_name({orgs[target].pk for _p, _o, target in moves})
     for person, _origin, target in moves:
+        old = active[person.person_id]
         org_services.appointment_transfer(
             actor=actor,
-            appointment=active[person.person_id],
+            appointment=old,
             to_organization=orgs[target],
             category=person.category,
             funding_type=person.funding_type,
+            internal_body=bodies.get((orgs[target].pk, getattr(old.internal_body, "name", None))),
             post_rank=person.post_rank,
             transfer_date=date,
             document_number=doc,
@@ -506,6 +548,8 @@ def _apply(actor, plan: ReformPlan, check: PlanCheck) -> None:
             plan=plan,
             defaults={"kind": kind, "date": date},
         )
+    # Other domains move what hangs on the organizations (duties, service items…).
+    run_apply_hooks(actor=actor, plan=plan, simulation=sim, orgs_by_ref=orgs)
     plan.status, plan.applied_at = PlanStatus.APPLIED, timezone.now()
     plan.save(update_fields=["status", "applied_at"])
     _audit(

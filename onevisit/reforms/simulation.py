@@ -58,6 +58,7 @@ class OrgState:
     staff: dict[int, StaffState] = field(default_factory=dict)
     abolished: bool = False
     new: bool = False
+    credit_code: str = ""
 
     def actual(self) -> Counter:
         return Counter((s.category, s.funding_type) for s in self.staff.values())
@@ -248,6 +249,7 @@ class Simulation:
             internal_bodies=[tuple(b) for b in op.internal_bodies],
             posts=dict(op.posts),
             new=True,
+            credit_code=op.credit_code,
         )
         for q in op.quotas:
             if self._valid_quota(position, state, q.category, q.funding_type):

@@ -243,6 +243,15 @@ INSTITUTIONS: list[InstitutionSpec] = [
         quota=14,
     ),
     InstitutionSpec(
+        "rural_energy",
+        f"{K}农村能源服务站",
+        f"{KE} Rural Energy Service Station",
+        W1,
+        "agri_tech",
+        "agriculture",
+        quota=5,
+    ),
+    InstitutionSpec(
         "enforcement_team",
         f"{K}综合行政执法队",
         f"{KE} Comprehensive Enforcement Brigade",

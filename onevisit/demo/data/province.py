@@ -1,6 +1,6 @@
 """Zhejiang's provincial Party and government organs after the 2018–2019 reform.
 
-Each organ carries its `History`: the reform-plan issue splits this list into the
+Each organ carries its `History`: `reform_history.py` splits this list into the
 registry "as it stood before 2018" (the `predecessors` of renamed and merged organs,
 plus `ABOLISHED_2018` and without the "new" ones) and the reform operations that lead
 to the list as it stands now. Dates are demo dates.

@@ -180,3 +180,26 @@ def test_bad_operation_parameters_are_a_clear_error(two_bureaus):
             kind="transfer_quota",
             payload={"source": a.pk, "target": a.pk, "category": "administrative", "count": 0},
         )
+
+
+def test_people_keep_an_internal_body_of_the_same_name_and_new_orgs_get_credit_codes():
+    from stdnum.cn import uscc
+
+    region = f.RegionFactory(code="330122")
+    a = f.organization(name="甲局", region=region, bodies=[("办公室", "日常事务")])
+    body = a.charters.get(valid_to__isnull=True).internal_bodies.get(name="办公室")
+    f.appoint(a, start_date=S, internal_body=body)
+    code17 = "11330122MB0000001"
+    code = code17 + uscc.calc_check_digit(code17)
+    plan = _plan(region, [
+        ("establish", {"key": "new:C", "name": "乙局", "org_kind": "government_department",
+                       "region": "330122", "level": "county", "credit_code": code,
+                       "internal_bodies": [["办公室", "日常事务"], ["综合科", ""]]}),
+        ("merge", {"sources": [a.pk], "into": "new:C"}),
+    ])
+    services.reform_plan_approve(actor=None, plan=plan, today=D)
+    c = Organization.objects.get(name="乙局")
+    assert c.credit_code == code
+    moved = Appointment.objects.get(organization=c, end_date__isnull=True)
+    assert moved.internal_body is not None and moved.internal_body.name == "办公室"
+    assert moved.internal_body.charter.valid_to is None
