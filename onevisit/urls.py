@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("regions/", include("onevisit.regions.urls")),
     path("", include("onevisit.orgs.urls")),
+    path("reforms/", include("onevisit.reforms.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
