@@ -154,6 +154,8 @@ def _busy(request, exc: OperationalError):
 
 
 def _register_routers() -> None:
+    from onevisit.duties.api import router as duties_router
+    from onevisit.duties.api_findings import router as findings_router
     from onevisit.orgs.api import router as orgs_router
     from onevisit.reforms.api import router as reforms_router
     from onevisit.regions.api import router as regions_router
@@ -161,6 +163,8 @@ def _register_routers() -> None:
     api.add_router("/regions", regions_router)
     api.add_router("/", orgs_router)
     api.add_router("/", reforms_router)
+    api.add_router("/", findings_router)
+    api.add_router("/", duties_router)
 
 
 _register_routers()

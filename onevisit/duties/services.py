@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onevisit.core.audit import audit_record
-from onevisit.core.errors import Conflict, ValidationFailed, full_clean_or_raise
+from onevisit.core.errors import Conflict, Forbidden, ValidationFailed, full_clean_or_raise
+from onevisit.core.scoping import registry_write_scope
 from onevisit.orgs.models import Organization
 from onevisit.orgs.services import ensure_may_manage
 from onevisit.regions.models import Level, Region
@@ -57,6 +58,42 @@ def _check_spec(spec: DutySpec) -> None:
         raise ValidationFailed(_("Unknown responsibility stage."), code="invalid_stage")
 
 
+def ensure_may_manage_list(actor, region: Region) -> None:
+    """Only the establishment office of the region (or above, or the system) changes its list.
+
+    `actor=None` is the system itself (importers run by an operator, the demo seeder).
+    """
+    if actor is None:
+        return
+    if not registry_write_scope(actor).covers(region_code=region.code, organization_id=None):
+        raise Forbidden(
+            _("You may not change the list of %(region)s.") % {"region": region.name},
+            code="not_establishment_office",
+        )
+
+
+def _check_local_reason(*, base, is_base_catalog: bool, local_reason: str) -> None:
+    if not is_base_catalog and base is None and not (local_reason or "").strip():
+        raise ValidationFailed(
+            _("A local addition to the list needs its reason."), code="reason_required"
+        )
+
+
+def _check_base(*, region: Region, base: Duty | None, is_base_catalog: bool) -> None:
+    if base is None:
+        return
+    if is_base_catalog:
+        raise ValidationFailed(
+            _("A base-catalog item does not derive from another item."), code="invalid_base"
+        )
+    if not base.is_base_catalog or not region.code.startswith(base.region.code):
+        raise ValidationFailed(
+            _("“%(item)s” is not an item of the base catalog of %(region)s's province.")
+            % {"item": base.code, "region": region.name},
+            code="invalid_base",
+        )
+
+
 def _snapshot(duty: Duty) -> dict:
     return {
         "code": duty.code,
@@ -85,11 +122,10 @@ def duty_create(
     """Put a duty on a region's list: a base-catalog item, one derived from it, or a local
     addition (which needs its reason)."""
     _check_spec(spec)
-    if not is_base_catalog and base is None and not (local_reason or "").strip():
-        raise ValidationFailed(
-            _("A local addition to the list needs its reason."), code="reason_required"
-        )
+    _check_local_reason(base=base, is_base_catalog=is_base_catalog, local_reason=local_reason)
+    _check_base(region=region, base=base, is_base_catalog=is_base_catalog)
     with transaction.atomic():
+        ensure_may_manage_list(actor, region)
         duty = Duty(
             code=spec.code.strip(),
             name=spec.name.strip(),
@@ -265,3 +301,285 @@ def finding_acknowledge(*, actor, key: str, kind: str, facts: str, reason: str):
             after={"key": key, "facts": facts, "reason": reason.strip()},
         )
     return ack
+
+
+# --- lists in bulk: deriving from the base catalog, importing a file -------------------
+@dataclass
+class AssignmentEntry:
+    """An organization exercising a duty, as a list row names it."""
+
+    organization_id: int
+    region_id: int | None = None
+    level: str | None = None
+    role: str = AssignmentRole.LEAD
+    division_of_labour: str = ""
+    delegated: bool = False
+
+
+@dataclass
+class DutyEntry:
+    """One duty of a batch: what it says, where it comes from, and who exercises it."""
+
+    spec: DutySpec
+    base_id: int | None = None
+    local_reason: str = ""
+    valid_from: datetime.date | None = None
+    assignments: list[AssignmentEntry] = field(default_factory=list)
+
+
+def _chunks(items: list, size: int = 500):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def duty_bulk_create(
+    *, actor, region: Region, entries: list[DutyEntry], legal_basis: str = ""
+) -> list[Duty]:
+    """Put many duties on a region's list in one transaction, all or none (清单批量导入).
+
+    The invariants of `duty_create` and `duty_assign` hold for the whole batch, checked
+    with a constant number of queries: a valid spec, a reason for each local addition, a
+    base item of the province's base catalog, codes unique on the list, organizations in
+    force that the actor manages, one current assignment per organization and region.
+    Items of a province's list are its base catalog. Each duty gets its own audit entry,
+    naming the organizations that exercise it.
+    """
+    if not entries:
+        return []
+    is_base_catalog = region.level == Level.PROVINCE
+    codes: set[str] = set()
+    for entry in entries:
+        _check_spec(entry.spec)
+        if is_base_catalog:
+            entry.base_id = None
+        _check_local_reason(
+            base=entry.base_id, is_base_catalog=is_base_catalog, local_reason=entry.local_reason
+        )
+        code = entry.spec.code.strip()
+        if code in codes:
+            raise Conflict(
+                _("Item code %(code)s appears twice in the batch.") % {"code": code},
+                code="duplicate_code",
+            )
+        codes.add(code)
+        pairs = [(a.organization_id, a.region_id) for a in entry.assignments]
+        if len(set(pairs)) != len(pairs):
+            raise Conflict(
+                _("An organization is named twice for item %(code)s.") % {"code": code},
+                code="duplicate_assignment",
+            )
+        for a in entry.assignments:
+            if a.role not in AssignmentRole.values or (a.level and a.level not in Level.values):
+                raise ValidationFailed(_("Unknown role or level."), code="invalid")
+    today = timezone.localdate()
+
+    with transaction.atomic():
+        ensure_may_manage_list(actor, region)
+        code_list = sorted(codes)
+        for chunk in _chunks(code_list):
+            taken = Duty.objects.filter(region=region, code__in=chunk).values_list(
+                "code", flat=True
+            )
+            first = next(iter(taken), None)
+            if first is not None:
+                raise Conflict(
+                    _("Item code %(code)s is already on the list of %(region)s.")
+                    % {"code": first, "region": region.name},
+                    code="duplicate_code",
+                )
+        base_ids = {e.base_id for e in entries if e.base_id}
+        bases = {
+            b.pk: b
+            for chunk in _chunks(sorted(base_ids))
+            for b in Duty.objects.filter(pk__in=chunk).select_related("region")
+        }
+        for base_id in base_ids:
+            base = bases.get(base_id)
+            if base is None:
+                raise ValidationFailed(_("A base item of the batch does not exist."))
+            _check_base(region=region, base=base, is_base_catalog=False)
+        org_ids = {a.organization_id for e in entries for a in e.assignments}
+        orgs = {
+            o.pk: o
+            for chunk in _chunks(sorted(org_ids))
+            for o in Organization.objects.select_related("region").filter(pk__in=chunk)
+        }
+        if len(orgs) != len(org_ids):
+            raise ValidationFailed(_("An organization of the batch does not exist."))
+        for org in orgs.values():
+            ensure_may_manage(actor, org)
+            if org.valid_to is not None:
+                raise Conflict(
+                    _("%(org)s has been abolished.") % {"org": org.name}, code="abolished"
+                )
+        region_ids = {a.region_id for e in entries for a in e.assignments if a.region_id}
+        regions = {r.pk: r for r in Region.objects.filter(pk__in=region_ids)}
+        if len(regions) != len(region_ids):
+            raise ValidationFailed(_("A region of the batch does not exist."))
+        if any(not r.code.startswith(region.code) for r in regions.values()):
+            raise ValidationFailed(
+                _("Every organization must exercise the duty within %(region)s.")
+                % {"region": region.name},
+                code="region_outside_list",
+            )
+
+        duties = [
+            Duty(
+                code=e.spec.code.strip(),
+                name=e.spec.name.strip(),
+                category=e.spec.category,
+                region=region,
+                base_id=e.base_id,
+                is_base_catalog=is_base_catalog,
+                local_reason="" if e.base_id else (e.local_reason or "").strip(),
+                levels=list(e.spec.levels),
+                function=e.spec.function.strip(),
+                valid_from=e.valid_from or today,
+            )
+            for e in entries
+        ]
+        for duty in duties:
+            full_clean_or_raise(duty, validate_unique=False, validate_constraints=False)
+        try:
+            with transaction.atomic():
+                Duty.objects.bulk_create(duties, batch_size=500)
+        except IntegrityError:
+            raise Conflict(
+                _("An item code of the batch was put on the list meanwhile: try again."),
+                code="duplicate_code",
+            )
+        if any(d.pk is None for d in duties):  # a backend without RETURNING
+            by_code = {
+                d.code: d
+                for chunk in _chunks(code_list)
+                for d in Duty.objects.filter(region=region, code__in=chunk)
+            }
+            duties = [by_code[d.code] for d in duties]
+
+        bases_out, stages, clauses, assignments = [], [], [], []
+        for duty, entry in zip(duties, entries, strict=True):
+            bases_out.extend(
+                LegalBasis(duty=duty, law=law.strip(), article=article.strip(), clause=cl.strip())
+                for law, article, cl in entry.spec.legal_bases
+                if law.strip()
+            )
+            stages.extend(
+                ResponsibilityItem(duty=duty, stage=stage, text=text)
+                for stage, text in entry.spec.responsibilities.items()
+                if text.strip()
+            )
+            clauses.extend(
+                AccountabilityClause(duty=duty, text=t)
+                for t in entry.spec.accountability
+                if t.strip()
+            )
+            for a in entry.assignments:
+                org = orgs[a.organization_id]
+                assignments.append(
+                    DutyAssignment(
+                        duty=duty,
+                        organization=org,
+                        region=regions[a.region_id] if a.region_id else org.region,
+                        level=a.level or org.level,
+                        role=a.role,
+                        division_of_labour=(a.division_of_labour or "").strip(),
+                        delegated=a.delegated,
+                        valid_from=duty.valid_from,
+                    )
+                )
+        LegalBasis.objects.bulk_create(bases_out, batch_size=500)
+        ResponsibilityItem.objects.bulk_create(stages, batch_size=500)
+        AccountabilityClause.objects.bulk_create(clauses, batch_size=500)
+        try:
+            with transaction.atomic():
+                DutyAssignment.objects.bulk_create(assignments, batch_size=500)
+        except IntegrityError:
+            raise Conflict(
+                _("An organization is named twice for one item of the batch."),
+                code="duplicate_assignment",
+            )
+
+        held: dict[int, list[dict]] = {}
+        for a in assignments:
+            held.setdefault(a.duty.pk, []).append(
+                {"organization": a.organization_id, "region": a.region.code, "role": a.role}
+            )
+        bases_of: dict[int, list[str]] = {}
+        for b in bases_out:
+            bases_of.setdefault(b.duty.pk, []).append(str(b))
+        for duty in duties:
+            audit_record(
+                actor=actor,
+                action="duty.create",
+                obj=duty,
+                after={
+                    "code": duty.code,
+                    "name": duty.name,
+                    "category": duty.category,
+                    "region": region.code,
+                    "base": duty.base_id,
+                    "levels": duty.levels,
+                    "local_reason": duty.local_reason,
+                    "legal_bases": bases_of.get(duty.pk, []),
+                    "valid_from": duty.valid_from,
+                    "assignments": held.get(duty.pk, []),
+                },
+                legal_basis=legal_basis,
+            )
+    return duties
+
+
+def duty_list_derive(
+    *,
+    actor,
+    region: Region,
+    base_items: list[Duty] | None = None,
+    valid_from: datetime.date | None = None,
+) -> list[Duty]:
+    """Derive a region's implementation list from its province's base catalog (实施清单):
+    one local item per base item (all of them by default), with the same code, name,
+    category, levels, function and legal bases, and `base` set. Items already on the
+    region's list (by base or by code) are left as they are; returns the new items."""
+    if region.level == Level.PROVINCE:
+        raise ValidationFailed(
+            _(
+                "A province holds the base catalog itself: derive lists for its cities, "
+                "counties and townships."
+            ),
+            code="invalid_region",
+        )
+    province_code = region.code[:2]
+    if base_items is None:
+        items = list(
+            Duty.objects.filter(
+                region__code=province_code, is_base_catalog=True, valid_to__isnull=True
+            ).prefetch_related("legal_bases")
+        )
+    else:
+        items = list(
+            Duty.objects.filter(pk__in=[b.pk for b in base_items])
+            .select_related("region")
+            .prefetch_related("legal_bases")
+        )
+        for item in items:
+            _check_base(region=region, base=item, is_base_catalog=False)
+    existing = Duty.objects.filter(region=region)
+    have_bases = set(existing.filter(base__isnull=False).values_list("base_id", flat=True))
+    have_codes = set(existing.values_list("code", flat=True))
+    entries = [
+        DutyEntry(
+            spec=DutySpec(
+                code=item.code,
+                name=item.name,
+                category=item.category,
+                levels=list(item.levels),
+                legal_bases=[(b.law, b.article, b.clause) for b in item.legal_bases.all()],
+                function=item.function,
+            ),
+            base_id=item.pk,
+            valid_from=valid_from,
+        )
+        for item in sorted(items, key=lambda d: d.code)
+        if item.pk not in have_bases and item.code not in have_codes
+    ]
+    return duty_bulk_create(actor=actor, region=region, entries=entries)

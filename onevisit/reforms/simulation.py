@@ -343,7 +343,19 @@ class Simulation:
                     )
                 )
         for rank, approved in source.posts.items():
-            target.posts[rank] = target.posts.get(rank, 0) + approved
+            if not approved or rank not in PostRank.values:
+                continue
+            before = target.posts.get(rank, 0)
+            target.posts[rank] = before + approved
+            self.movements.append(
+                Movement(
+                    position,
+                    "posts",
+                    target.ref,
+                    target.ref,
+                    f"{PostRank(rank).label}: {before} → {before + approved}",
+                )
+            )
         for person in list(source.staff.values()):
             self._move_person(position, source, target, person)
         source.functions, source.quotas, source.posts = [], {}, {}

@@ -34,6 +34,10 @@ class ImportCommand(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="Check only; write nothing.")
 
+    def importer_options(self, options) -> dict:
+        """Keyword arguments for the importer beyond the common ones (for subclasses)."""
+        return {}
+
     def handle(self, *args, **options):
         path = Path(options["file"])
         if not path.is_file():
@@ -67,6 +71,7 @@ class ImportCommand(BaseCommand):
                 document_number=options["document_number"],
                 progress=progress,
                 dry_run=options["dry_run"],
+                **self.importer_options(options),
             )
         except DomainError as exc:
             raise CommandError(exc.message)
