@@ -15,6 +15,7 @@ urlpatterns = [
     path("regions/", include("onevisit.regions.urls")),
     path("", include("onevisit.orgs.urls")),
     path("reforms/", include("onevisit.reforms.urls")),
+    path("duties/", include("onevisit.duties.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 
 from onevisit.core.models import RoleAssignment, User
+from onevisit.duties.models import Duty, DutyAssignment
 from onevisit.orgs.models import Appointment, Charter, Organization, Person, QuotaBalance
 from onevisit.reforms.models import OrganizationLink, ReformPlan
 from onevisit.regions.models import Region
@@ -25,6 +26,7 @@ from .accounts import DEMO_LOGINS, DEMO_PASSWORD, user_create_with_role
 from .builder import OrganizationBuilder, RegionBuild
 from .data.reform_history import HISTORIES
 from .data.regions import PLANS
+from .duties import build_duty_lists
 from .history import RegionHistoryBuilder, keqiao_pending_plan
 from .staffing import Scale, Staffer
 
@@ -93,6 +95,8 @@ def seed_demo(*, scale: str = "full", stdout=None) -> SeedResult:
             )
         pending = keqiao_pending_plan(builds["330603"])
         say(f"{pending.region.name}: {pending} waiting for review")
+        lists = build_duty_lists(builds)
+        say(f"power and responsibility lists: {lists}")
         for login in DEMO_LOGINS:
             organization = None
             if login.organization:
@@ -119,6 +123,8 @@ def registry_counts() -> dict[str, int]:
         "people": Person.objects.count(),
         "appointments": Appointment.objects.count(),
         "reform plans": ReformPlan.objects.count(),
+        "duties": Duty.objects.count(),
+        "duty assignments": DutyAssignment.objects.count(),
         "users": User.objects.count(),
     }
 

@@ -28,6 +28,7 @@ from . import services
 from .analysis import analyze_snapshot
 from .analysis.findings import normalize_text
 from .analysis.snapshot import OrgRow, Snapshot, load_snapshot
+from .choices import FindingKind
 from .models import DutyAssignment
 
 Ref = int | str
@@ -68,8 +69,14 @@ def _successors(plan, sim: Simulation) -> dict[Ref, _Successor]:
             for source in op.sources:
                 found[source] = _Successor(op.into)
         elif isinstance(op, ops.Abolish):
-            # Duties follow the functions; abolished functions leave them with the staff, if any.
-            target = op.functions_to if op.functions_to is not None else op.staff_to
+            # Duties follow the functions; abolished functions take their duties with them
+            # (nobody takes them over, whoever the staff go to); else they go with the staff.
+            if op.functions_to is not None:
+                target = op.functions_to
+            elif op.functions_abolished:
+                target = None
+            else:
+                target = op.staff_to
             found[op.organization] = _Successor(target)
         elif isinstance(op, ops.Split) and op.abolish_source:
             successor = _Successor(op.parts[0].into if len(op.parts) == 1 else None)
@@ -167,7 +174,10 @@ def _post_plan(snap: Snapshot, sim: Simulation, moves: list[DutyMove]) -> Snapsh
 
 def _line(finding) -> str:
     language = translation.get_language() or "en"
-    return f"[{finding.kind}] {finding.explanation(language)}"
+    kind = finding.kind
+    if language.startswith("zh") and kind in FindingKind.values:
+        kind = str(FindingKind(kind).label)  # 越位 / 缺位 / 错位
+    return f"[{kind}] {finding.explanation(language)}"
 
 
 @register_impact_provider("duties")

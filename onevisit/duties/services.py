@@ -583,3 +583,32 @@ def duty_list_derive(
         if item.pk not in have_bases and item.code not in have_codes
     ]
     return duty_bulk_create(actor=actor, region=region, entries=entries)
+
+
+def duty_assignment_set_division(*, actor, assignment: DutyAssignment, text: str) -> DutyAssignment:
+    """Declare (or clear) an organization's division of labour for a duty it holds (分工)."""
+    text = (text or "").strip()
+    if len(text) > 2000:
+        raise ValidationFailed(
+            _("A division of labour is at most 2,000 characters."), code="too_long"
+        )
+    with transaction.atomic():
+        locked = (
+            DutyAssignment.objects.select_for_update()
+            .select_related("organization__region", "duty")
+            .get(pk=assignment.pk)
+        )
+        ensure_may_manage(actor, locked.organization)
+        if locked.valid_to is not None:
+            raise Conflict(_("This assignment has already ended."), code="already_ended")
+        before = locked.division_of_labour
+        locked.division_of_labour = text
+        locked.save(update_fields=["division_of_labour"])
+        audit_record(
+            actor=actor,
+            action="duty.division",
+            obj=locked,
+            before={"division_of_labour": before},
+            after={"division_of_labour": text},
+        )
+    return locked

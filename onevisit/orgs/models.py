@@ -69,7 +69,6 @@ class Organization(models.Model):
         return self.kind in ORGAN_KINDS
 
 
-
 class FormerName(models.Model):
     """A name an organization used to bear (曾用名), with the window in which it was in force.
 
@@ -91,6 +90,7 @@ class FormerName(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
 
 class Charter(models.Model):
     """One version of an organization's "three determinations" charter (三定规定).

@@ -919,8 +919,7 @@ def appointment_bulk_create(
                 after={
                     "count": len(new_people),
                     "people": [
-                        [p.pk, p.name, mask_identity_number(p.identity_number)]
-                        for p in new_people
+                        [p.pk, p.name, mask_identity_number(p.identity_number)] for p in new_people
                     ],
                 },
                 legal_basis=legal_basis,

@@ -20,6 +20,7 @@ from onevisit.demo.accounts import DEMO_LOGINS, DEMO_PASSWORD
 from onevisit.demo.data import province
 from onevisit.demo.numbers import birthplace_fits
 from onevisit.demo.seed import organization_fingerprint, registry_counts, registry_fingerprint
+from onevisit.duties.models import Duty, DutyAssignment
 from onevisit.orgs.choices import ORGAN_KINDS, InstitutionClass, OrgKind, QuotaCategory
 from onevisit.orgs.models import (
     Appointment,
@@ -251,6 +252,9 @@ def assert_consistent_province(*, full: bool) -> None:
 
 def wipe() -> None:
     """Empty the database as if fresh (inside the test's transaction)."""
+    DutyAssignment.objects.all().delete()
+    Duty.objects.filter(base__isnull=False).delete()
+    Duty.objects.all().delete()
     OrganizationLink.objects.all().delete()
     ReformPlan.objects.all().delete()
     RoleAssignment.objects.all().delete()

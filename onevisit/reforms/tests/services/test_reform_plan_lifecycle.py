@@ -191,12 +191,24 @@ def test_people_keep_an_internal_body_of_the_same_name_and_new_orgs_get_credit_c
     f.appoint(a, start_date=S, internal_body=body)
     code17 = "11330122MB0000001"
     code = code17 + uscc.calc_check_digit(code17)
-    plan = _plan(region, [
-        ("establish", {"key": "new:C", "name": "乙局", "org_kind": "government_department",
-                       "region": "330122", "level": "county", "credit_code": code,
-                       "internal_bodies": [["办公室", "日常事务"], ["综合科", ""]]}),
-        ("merge", {"sources": [a.pk], "into": "new:C"}),
-    ])
+    plan = _plan(
+        region,
+        [
+            (
+                "establish",
+                {
+                    "key": "new:C",
+                    "name": "乙局",
+                    "org_kind": "government_department",
+                    "region": "330122",
+                    "level": "county",
+                    "credit_code": code,
+                    "internal_bodies": [["办公室", "日常事务"], ["综合科", ""]],
+                },
+            ),
+            ("merge", {"sources": [a.pk], "into": "new:C"}),
+        ],
+    )
     services.reform_plan_approve(actor=None, plan=plan, today=D)
     c = Organization.objects.get(name="乙局")
     assert c.credit_code == code
