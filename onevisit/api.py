@@ -165,6 +165,7 @@ def _register_routers() -> None:
     api.add_router("/", reforms_router)
     api.add_router("/", findings_router)
     api.add_router("/", duties_router)
+    api.add_router("/catalog", "onevisit.catalog.api.router")
 
 
 _register_routers()

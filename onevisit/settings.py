@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "onevisit.orgs",
     "onevisit.reforms",
     "onevisit.duties",
+    "onevisit.catalog",
     "onevisit.demo",
 ]
 

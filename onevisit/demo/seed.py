@@ -131,10 +131,12 @@ def registry_counts() -> dict[str, int]:
 
 def organization_fingerprint() -> str:
     """A digest of the organizations alone (the same at every scale)."""
-    rows = Organization.objects.order_by("credit_code", "region__code", "name").values_list(
+    rows = Organization.objects.values_list(
         "region__code", "name", "kind", "institution_class", "credit_code", "valid_from", "valid_to"
     )
-    text = "\n".join("|".join(str(v) for v in row) for row in rows)
+    # Sorted here, not by the database: NULLs and Chinese collation order differently
+    # on SQLite and PostgreSQL.
+    text = "\n".join(sorted("|".join(str(v) for v in row) for row in rows))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
