@@ -86,20 +86,36 @@ def main() -> None:
     }
     with (BENCH_DIR / "duties-analyzer.jsonl").open("a") as log:
         log.write(json.dumps(record, ensure_ascii=False) + "\n")
-    print("| dataset | organizations | assignments | findings | analyze() seconds |")
-    print("|---|---:|---:|---:|---:|")
+    lines = [
+        "| dataset | organizations | assignments | findings | analyze() seconds |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for label, r in (("1×", one), ("2×", two)):
-        print(
+        lines.append(
             f"| {label} | {r['organizations']:,} | {r['assignments']:,} | "
             f"{r['findings']:,} | {r['seconds']:.2f} |"
         )
     under = "yes" if one["seconds"] < LIMIT_SECONDS else "NO"
     verdict = "PASS" if record["ok"] else "FAIL"
-    print(
+    lines.append(
         f"\nratio 2×/1×: {ratio} (limit {LIMIT_RATIO}); "
         f"1× under {LIMIT_SECONDS:.0f} s: {under} → {verdict}"
     )
-    print(f"findings by kind, 1×: {one['by_kind']}; 2×: {two['by_kind']}")
+    lines.append(f"\nfindings by kind, 1×: {one['by_kind']}; 2×: {two['by_kind']}")
+    print("\n".join(lines))
+    from bench.results import write_section
+
+    write_section(
+        "duties",
+        f"""## The duties analyzer (issue: power and responsibility lists)
+
+Measured {record["when"]} by `python bench/duties_generate.py && python bench/duties_analyzer.py
+--repeat {args.repeat}`: analyze() over the whole province, best of the runs after a warm-up,
+each dataset in its own process on SQLite.
+
+"""
+        + "\n".join(lines),
+    )
     sys.exit(0 if record["ok"] else 1)
 
 

@@ -175,7 +175,7 @@ class ServiceItemVersion(models.Model):
     class Meta:
         verbose_name = _("service item version")
         verbose_name_plural = _("service item versions")
-        ordering = ["item", "number"]
+        ordering = ["item_id", "number"]
         indexes = [
             models.Index(fields=["item", "state", "valid_from"], name="catalog_version_live"),
         ]
@@ -281,7 +281,7 @@ class Material(models.Model):
     class Meta:
         verbose_name = _("material")
         verbose_name_plural = _("materials")
-        ordering = ["version", "position", "pk"]
+        ordering = ["version_id", "position", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["version", "name"],
@@ -355,7 +355,7 @@ class BundleItem(models.Model):
     class Meta:
         verbose_name = _("bundle item")
         verbose_name_plural = _("bundle items")
-        ordering = ["bundle", "position"]
+        ordering = ["bundle_id", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["bundle", "item"],

@@ -86,7 +86,7 @@ class FormerName(models.Model):
     class Meta:
         verbose_name = _("former name")
         verbose_name_plural = _("former names")
-        ordering = ["organization", "valid_from"]
+        ordering = ["organization_id", "valid_from"]
 
     def __str__(self) -> str:
         return self.name
@@ -108,7 +108,7 @@ class Charter(models.Model):
     class Meta:
         verbose_name = _("charter")
         verbose_name_plural = _("charters")
-        ordering = ["organization", "-effective_date"]
+        ordering = ["organization_id", "-effective_date"]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization"],
@@ -132,7 +132,7 @@ class CharterFunction(models.Model):
     class Meta:
         verbose_name = _("charter function")
         verbose_name_plural = _("charter functions")
-        ordering = ["charter", "position"]
+        ordering = ["charter_id", "position"]
 
     def __str__(self) -> str:
         return self.text[:80]
@@ -149,7 +149,7 @@ class InternalBody(models.Model):
     class Meta:
         verbose_name = _("internal body")
         verbose_name_plural = _("internal bodies")
-        ordering = ["charter", "position"]
+        ordering = ["charter_id", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["charter", "name"],
@@ -223,7 +223,7 @@ class QuotaBalance(models.Model):
     class Meta:
         verbose_name = _("quota balance")
         verbose_name_plural = _("quota balances")
-        ordering = ["organization", "category", "funding_type"]
+        ordering = ["organization_id", "category", "funding_type"]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "category", "funding_type"], name="orgs_quota_balance_key"

@@ -86,7 +86,7 @@ class ReformOperation(models.Model):
     class Meta:
         verbose_name = _("reform operation")
         verbose_name_plural = _("reform operations")
-        ordering = ["plan", "position"]
+        ordering = ["plan_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "position"], name="reforms_operation_order")
         ]
