@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
+from onevisit.core.access import changeable_or_404
 from onevisit.core.errors import NotFound
 from onevisit.duties.models import Duty
 from onevisit.orgs import selectors as org_selectors
@@ -192,33 +193,27 @@ def _region_by_code(code: str) -> Region:
 
 
 def _managed_item(user, pk: int) -> ServiceItem:
-    try:
-        item = selectors.item_get(user=user, pk=pk)
-    except Http404 as exc:
-        raise NotFound(_("No service item %(id)s that you may change.") % {"id": pk}) from exc
-    if not selectors.may_manage_item(user=user, item=item):
-        raise NotFound(_("No service item %(id)s that you may change.") % {"id": pk})
-    return item
+    return changeable_or_404(
+        lambda: selectors.item_get(user=user, pk=pk),
+        lambda obj: selectors.may_manage_item(user=user, item=obj),
+        _("No service item %(id)s that you may change.") % {"id": pk},
+    )
 
 
 def _managed_version(user, pk: int) -> ServiceItemVersion:
-    try:
-        version = selectors.version_get(user=user, pk=pk)
-    except Http404 as exc:
-        raise NotFound(_("No version %(id)s that you may change.") % {"id": pk}) from exc
-    if not selectors.may_manage_item(user=user, item=version.item):
-        raise NotFound(_("No version %(id)s that you may change.") % {"id": pk})
-    return version
+    return changeable_or_404(
+        lambda: selectors.version_get(user=user, pk=pk),
+        lambda obj: selectors.may_manage_item(user=user, item=obj.item),
+        _("No version %(id)s that you may change.") % {"id": pk},
+    )
 
 
 def _managed_bundle(user, pk: int) -> Bundle:
-    try:
-        bundle = selectors.bundle_get(user=user, pk=pk)
-    except Http404 as exc:
-        raise NotFound(_("No bundle %(id)s that you may change.") % {"id": pk}) from exc
-    if not selectors.may_manage_bundles(user=user, region=bundle.region):
-        raise NotFound(_("No bundle %(id)s that you may change.") % {"id": pk})
-    return bundle
+    return changeable_or_404(
+        lambda: selectors.bundle_get(user=user, pk=pk),
+        lambda obj: selectors.may_manage_bundles(user=user, region=obj.region),
+        _("No bundle %(id)s that you may change.") % {"id": pk},
+    )
 
 
 def _item_by_id(user, pk: int) -> ServiceItem:

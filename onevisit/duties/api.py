@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Literal
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import field_validator
 
+from onevisit.core.access import changeable_or_404
 from onevisit.core.errors import NotFound, ValidationFailed
 from onevisit.core.schemas import AUTH_ERRORS, ErrorOut
 from onevisit.orgs import selectors as org_selectors
@@ -251,23 +251,19 @@ def _managed_region(user, code: str) -> Region:
 
 
 def _managed_organization(user, pk: int) -> Organization:
-    try:
-        org = org_selectors.organization_get(user=user, pk=pk)
-    except Http404 as exc:
-        raise NotFound(_("No organization %(id)s that you may manage.") % {"id": pk}) from exc
-    if not org_selectors.may_manage(user=user, organization=org):
-        raise NotFound(_("No organization %(id)s that you may manage.") % {"id": pk})
-    return org
+    return changeable_or_404(
+        lambda: org_selectors.organization_get(user=user, pk=pk),
+        lambda obj: org_selectors.may_manage(user=user, organization=obj),
+        _("No organization %(id)s that you may manage.") % {"id": pk},
+    )
 
 
 def _managed_assignment(user, pk: int) -> DutyAssignment:
-    try:
-        assignment = selectors.assignment_get(user=user, pk=pk)
-    except Http404 as exc:
-        raise NotFound(_("No duty assignment %(id)s that you may manage.") % {"id": pk}) from exc
-    if not selectors.may_manage_assignment(user=user, assignment=assignment):
-        raise NotFound(_("No duty assignment %(id)s that you may manage.") % {"id": pk})
-    return assignment
+    return changeable_or_404(
+        lambda: selectors.assignment_get(user=user, pk=pk),
+        lambda obj: selectors.may_manage_assignment(user=user, assignment=obj),
+        _("No duty assignment %(id)s that you may manage.") % {"id": pk},
+    )
 
 
 def _id(description: str):
