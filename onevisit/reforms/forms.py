@@ -179,7 +179,8 @@ class OrgRefsField(forms.MultipleChoiceField):
 
 
 class OperationForm(Form):
-    """Base of the forms of each kind: `payload()` gives the typed parameters."""
+    """Base of the forms of each kind. Each subclass defines `payload()`, the operation's
+    parameters as reforms/operations.py types them, from its cleaned data."""
 
     kind: str = ""
     org_fields: tuple[str, ...] = ()
@@ -198,9 +199,6 @@ class OperationForm(Form):
             field.choices = blank + orgs
         for name in self.people_fields:
             self.fields[name].choices = people
-
-    def payload(self) -> dict:
-        raise NotImplementedError
 
 
 def _lines(text: str) -> list[str]:
