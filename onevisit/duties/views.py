@@ -202,6 +202,26 @@ def _done(request, duty: Duty, text: str):
     return _redirect(request, reverse("duties:detail", args=[duty.pk]) + "#assignments")
 
 
+def _act_on_assignment(request, assignment, form, bound_name: str, act, message):
+    """Validate `form`, run the service `act(data)` and answer: the duty page again with the
+    error (400, or the refusal's status; 404 rather than 403), or a redirect with `message`."""
+    duty = assignment.duty
+    if not form.is_valid():
+        return _refused(request, duty, forms_for=assignment.pk, bound=(bound_name, form))
+    try:
+        result = act(form.cleaned_data)
+    except DomainError as exc:
+        return _refused(
+            request,
+            duty,
+            forms_for=assignment.pk,
+            bound=(bound_name, form),
+            error=exc.message,
+            status=exc.status if exc.status != 403 else 404,
+        )
+    return _done(request, duty, message(result))
+
+
 @login_required
 @require_POST
 def assignment_move(request, pk: int):
@@ -211,32 +231,22 @@ def assignment_move(request, pk: int):
     targets = selectors_pages.assignment_targets(user=request.user, duty=duty).exclude(
         pk=assignment.organization_id
     )
-    form = AssignmentMoveForm(request.POST, organizations=targets, prefix=f"move-a{pk}")
-    if not form.is_valid():
-        return _refused(request, duty, forms_for=pk, bound=("move_form", form))
-    data = form.cleaned_data
-    try:
-        new = services.duty_assignment_move(
+    return _act_on_assignment(
+        request,
+        assignment,
+        AssignmentMoveForm(request.POST, organizations=targets, prefix=f"move-a{pk}"),
+        "move_form",
+        lambda data: services.duty_assignment_move(
             actor=request.user,
             assignment=assignment,
             to_organization=data["to_organization"],
             date=data["date"],
             legal_basis=data["legal_basis"],
-        )
-    except DomainError as exc:
-        return _refused(
-            request,
-            duty,
-            forms_for=pk,
-            bound=("move_form", form),
-            error=exc.message,
-            status=exc.status if exc.status != 403 else 404,
-        )
-    return _done(
-        request,
-        duty,
-        _("“%(duty)s” moved from %(a)s to %(b)s.")
-        % {"duty": duty.name, "a": assignment.organization.name, "b": new.organization.name},
+        ),
+        lambda new: (
+            _("“%(duty)s” moved from %(a)s to %(b)s.")
+            % {"duty": duty.name, "a": assignment.organization.name, "b": new.organization.name}
+        ),
     )
 
 
@@ -245,31 +255,18 @@ def assignment_move(request, pk: int):
 def assignment_end(request, pk: int):
     """Stop an organization exercising the duty."""
     assignment = _managed_assignment(request, pk)
-    duty = assignment.duty
-    form = AssignmentEndForm(request.POST, prefix=f"end-a{pk}")
-    if not form.is_valid():
-        return _refused(request, duty, forms_for=pk, bound=("end_form", form))
-    try:
-        services.duty_assignment_end(
-            actor=request.user,
-            assignment=assignment,
-            date=form.cleaned_data["date"],
-            reason=form.cleaned_data["reason"],
-        )
-    except DomainError as exc:
-        return _refused(
-            request,
-            duty,
-            forms_for=pk,
-            bound=("end_form", form),
-            error=exc.message,
-            status=exc.status if exc.status != 403 else 404,
-        )
-    return _done(
+    return _act_on_assignment(
         request,
-        duty,
-        _("%(org)s no longer exercises “%(duty)s”.")
-        % {"org": assignment.organization.name, "duty": duty.name},
+        assignment,
+        AssignmentEndForm(request.POST, prefix=f"end-a{pk}"),
+        "end_form",
+        lambda data: services.duty_assignment_end(
+            actor=request.user, assignment=assignment, date=data["date"], reason=data["reason"]
+        ),
+        lambda _result: (
+            _("%(org)s no longer exercises “%(duty)s”.")
+            % {"org": assignment.organization.name, "duty": assignment.duty.name}
+        ),
     )
 
 
@@ -278,27 +275,18 @@ def assignment_end(request, pk: int):
 def assignment_division(request, pk: int):
     """Declare an organization's division of labour for the duty (分工)."""
     assignment = _managed_assignment(request, pk)
-    duty = assignment.duty
-    form = DivisionForm(request.POST, prefix=f"division-a{pk}")
-    if not form.is_valid():
-        return _refused(request, duty, forms_for=pk, bound=("division_form", form))
-    try:
-        services.duty_assignment_set_division(
-            actor=request.user, assignment=assignment, text=form.cleaned_data["text"]
-        )
-    except DomainError as exc:
-        return _refused(
-            request,
-            duty,
-            forms_for=pk,
-            bound=("division_form", form),
-            error=exc.message,
-            status=exc.status if exc.status != 403 else 404,
-        )
-    return _done(
+    return _act_on_assignment(
         request,
-        duty,
-        _("The division of labour of %(org)s was saved.") % {"org": assignment.organization.name},
+        assignment,
+        DivisionForm(request.POST, prefix=f"division-a{pk}"),
+        "division_form",
+        lambda data: services.duty_assignment_set_division(
+            actor=request.user, assignment=assignment, text=data["text"]
+        ),
+        lambda _result: (
+            _("The division of labour of %(org)s was saved.")
+            % {"org": assignment.organization.name}
+        ),
     )
 
 
