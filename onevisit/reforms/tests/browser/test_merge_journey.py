@@ -62,6 +62,15 @@ def _activate_by_keyboard(page, locator):
     page.keyboard.press("Enter")
 
 
+def _htmx_idle(page):
+    """Wait until htmx has finished its requests and swaps and bound the new content:
+    a change made while a swapped-in form is still settling would go unheard."""
+    page.wait_for_function(
+        "() => window.htmx && !document.querySelector("
+        "'.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+
+
 def _section(page, key):
     return page.locator(f"#impact-section-{key}")
 
@@ -97,10 +106,12 @@ def test_officer_merges_two_bureaus_and_reads_the_registry_through_time(page, to
     expect(page.locator("#operation-table tbody tr")).to_have_count(1)
     expect(page.locator("#operation-table")).to_contain_text(f"Establish {MERGED}")
     expect(page.locator("#editor-status")).to_contain_text("Operation 1 was added")
+    _htmx_idle(page)
 
     # 2. merge both bureaus into it: choosing the kind swaps in its fields
     page.get_by_label("Kind of operation").select_option("merge")
     expect(page.get_by_label("Organizations merged")).to_be_visible()
+    _htmx_idle(page)
     page.get_by_label("Organizations merged").select_option(label=[LAND, PLANNING])
     page.get_by_label("Merged into").select_option(label=f"{MERGED} (established by this plan)")
     _activate_by_keyboard(page, page.get_by_role("button", name="Add the operation"))
@@ -115,6 +126,7 @@ def test_officer_merges_two_bureaus_and_reads_the_registry_through_time(page, to
     expect(_section(page, "abolished")).to_contain_text(PLANNING)
     expect(_section(page, "staff")).to_contain_text("5 people")
     assert_accessible(page, label="plan editor")
+    _htmx_idle(page)
 
     # submit, review, approve
     page.get_by_role("button", name="Submit the plan").click()
