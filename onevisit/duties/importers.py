@@ -37,6 +37,9 @@ from onevisit.orgs.importers.common import (
     parse_date,
     report,
 )
+from onevisit.orgs.importers.common import (
+    row_region as row_region_of,
+)
 from onevisit.orgs.importers.readers import read_sheet
 from onevisit.regions.models import Level, Region
 
@@ -520,12 +523,9 @@ def _check_row(
 def _check_department(
     ctx, values, *, region, regions, orgs, scope, item, first, missing, create_missing_orgs
 ) -> _Holder | None:
-    row_region = None
-    if values.get("region", "").strip():
-        row_region, message = regions.find(values["region"])
-        if message:
-            ctx.error("region", message)
-            return None
+    row_region, ok = row_region_of(ctx, values, regions)
+    if not ok:
+        return None
     dept = normalize_text(values.get("department", ""))
     if not dept:
         ctx.error("department", _("The implementing organization (实施主体) is missing."))

@@ -23,6 +23,9 @@ from onevisit.orgs.importers.common import (
     parse_date,
     report,
 )
+from onevisit.orgs.importers.common import (
+    row_region as row_region_of,
+)
 from onevisit.orgs.importers.readers import read_sheet, sniff_format
 from onevisit.regions.models import Region
 
@@ -210,11 +213,7 @@ def _check_item_row(ctx, values, *, actor, region, regions, orgs, items) -> None
     if not services.CATALOG_CODE.match(catalog_code):
         ctx.error("catalog_code", _("A catalog code (基本编码) has exactly 12 letters or digits."))
 
-    row_region = None
-    if values.get("region", "").strip():
-        row_region, message = regions.find(values["region"])
-        if message:
-            ctx.error("region", message)
+    row_region, _ok = row_region_of(ctx, values, regions)
     dept = normalize_text(values.get("department", ""))
     org = None
     if not dept:

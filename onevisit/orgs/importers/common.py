@@ -168,3 +168,47 @@ class OrganizationIndex:
         return None, _(
             "Several organizations are named “%(name)s”: give the division code to tell them apart."
         ) % {"name": name}
+
+
+# --- a row's region and organization -----------------------------------------------
+def row_region(
+    ctx: RowContext, values: dict[str, str], regions: RegionIndex, default: Region | None = None
+) -> tuple[Region | None, bool]:
+    """The region the row's `region` column names, or `default` when the column is empty.
+
+    Returns (region, ok); an unknown or outside code is a row error and (None, False)."""
+    if not values.get("region", "").strip():
+        return default, True
+    region, message = regions.find(values["region"])
+    if message:
+        ctx.error("region", message)
+        return None, False
+    return region, True
+
+
+def row_organization(
+    ctx: RowContext,
+    values: dict[str, str],
+    regions: RegionIndex,
+    orgs: OrganizationIndex,
+    scope,
+) -> Organization | None:
+    """The organization the row names (within its region column, if any) that the importing
+    user may change; every problem is a row error and None."""
+    region, ok = row_region(ctx, values, regions)
+    name = values.get("organization", "").strip()
+    if not name:
+        ctx.error("organization", _("The organization is missing."))
+        return None
+    if not ok:
+        return None
+    org, message = orgs.find(name, region)
+    if message:
+        ctx.error("organization", message)
+        return None
+    if scope is not None and not scope.covers(region_code=org.region.code, organization_id=org.pk):
+        ctx.error(
+            "organization", _("You may not change the registry of %(org)s.") % {"org": org.name}
+        )
+        return None
+    return org

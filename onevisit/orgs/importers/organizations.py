@@ -30,6 +30,9 @@ from .common import (
     parse_date,
     report,
 )
+from .common import (
+    row_region as row_region_of,
+)
 from .readers import read_sheet
 
 
@@ -175,11 +178,7 @@ def _check_row(
         elif kind and kind != OrgKind.PUBLIC_INSTITUTION:
             ctx.error("institution_class", _("Only public institutions have a class."))
 
-    row_region = regions.root
-    if values.get("region", "").strip():
-        row_region, message = regions.find(values["region"])
-        if message:
-            ctx.error("region", message)
+    row_region, _ok = row_region_of(ctx, values, regions, default=regions.root)
     if (
         row_region is not None
         and scope is not None

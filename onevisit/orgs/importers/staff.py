@@ -31,6 +31,7 @@ from .common import (
     RowContext,
     parse_date,
     report,
+    row_organization,
 )
 from .readers import read_sheet
 
@@ -246,26 +247,7 @@ def _check_row(
                     % {"name": person.name, "org": current.organization.name},
                 )
 
-    row_region = None
-    if values.get("region", "").strip():
-        row_region, message = regions.find(values["region"])
-        if message:
-            ctx.error("region", message)
-    org = None
-    org_name = values.get("organization", "").strip()
-    if not org_name:
-        ctx.error("organization", _("The organization is missing."))
-    elif not (values.get("region", "").strip() and row_region is None):
-        org, message = orgs.find(org_name, row_region)
-        if message:
-            ctx.error("organization", message)
-        elif scope is not None and not scope.covers(
-            region_code=org.region.code, organization_id=org.pk
-        ):
-            ctx.error(
-                "organization", _("You may not change the registry of %(org)s.") % {"org": org.name}
-            )
-            org = None
+    org = row_organization(ctx, values, regions, orgs, scope)
 
     parsed = parse_category(ctx, values, org)
 
