@@ -320,34 +320,24 @@ def _managed_appointment(request, pk: int) -> Appointment:
     return appointment
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def appointment_end(request, pk: int):
-    """End an appointment (人员出编): the slot becomes vacant."""
-    appointment = _managed_appointment(request, pk)
-    organization = appointment.organization
-    form = AppointmentEndForm(request.POST or None)
+def _appointment_form_page(request, appointment, form, template: str, act, done):
+    """The end and transfer pages: show the form; on a valid POST run the service `act(data)`
+    and redirect to `done(result)` -> (message, organization id), else show the form again
+    with the refusal (its status) or the form errors (400)."""
     error, status = None, 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.appointment_end(
-                    actor=request.user,
-                    appointment=appointment,
-                    end_date=form.cleaned_data["end_date"],
-                    reason=form.cleaned_data["reason"],
-                    document_number=form.cleaned_data["document_number"],
-                )
+                result = act(form.cleaned_data)
             except DomainError as exc:
                 error, status = exc.message, exc.status
             else:
-                messages.success(
-                    request,
-                    _("The appointment of %(name)s has ended.") % {"name": appointment.person.name},
-                )
-                return _redirect(request, reverse("orgs:detail", args=[organization.pk]))
+                message, organization_id = done(result)
+                messages.success(request, message)
+                return _redirect(request, reverse("orgs:detail", args=[organization_id]))
         else:
             status = 400
+    organization = appointment.organization
     context = {
         "organization": organization,
         "appointment": appointment,
@@ -356,7 +346,31 @@ def appointment_end(request, pk: int):
         "form": form,
         "error": error,
     }
-    return render(request, "orgs/appointment_end.html", context, status=status)
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appointment_end(request, pk: int):
+    """End an appointment (人员出编): the slot becomes vacant."""
+    appointment = _managed_appointment(request, pk)
+    return _appointment_form_page(
+        request,
+        appointment,
+        AppointmentEndForm(request.POST or None),
+        "orgs/appointment_end.html",
+        lambda data: services.appointment_end(
+            actor=request.user,
+            appointment=appointment,
+            end_date=data["end_date"],
+            reason=data["reason"],
+            document_number=data["document_number"],
+        ),
+        lambda _ended: (
+            _("The appointment of %(name)s has ended.") % {"name": appointment.person.name},
+            appointment.organization_id,
+        ),
+    )
 
 
 @login_required
@@ -364,44 +378,30 @@ def appointment_end(request, pk: int):
 def appointment_transfer(request, pk: int):
     """Transfer a person to another organization (调动) in one operation."""
     appointment = _managed_appointment(request, pk)
-    organization = appointment.organization
-    targets = selectors.organizations_managed_by(user=request.user).exclude(pk=organization.pk)
-    form = AppointmentTransferForm(request.POST or None, organizations=targets)
-    error, status = None, 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                new = services.appointment_transfer(
-                    actor=request.user,
-                    appointment=appointment,
-                    to_organization=data["to_organization"],
-                    category=data["category"],
-                    funding_type=data["funding_type"] or "",
-                    post_rank=data["post_rank"] or "",
-                    transfer_date=data["transfer_date"],
-                    document_number=data["document_number"],
-                )
-            except DomainError as exc:
-                error, status = exc.message, exc.status
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s was transferred to %(org)s.")
-                    % {"name": appointment.person.name, "org": new.organization.name},
-                )
-                return _redirect(request, reverse("orgs:detail", args=[new.organization_id]))
-        else:
-            status = 400
-    context = {
-        "organization": organization,
-        "appointment": appointment,
-        "identity": selectors.identity_for(user=request.user, appointment=appointment),
-        "ancestors": region_selectors.region_ancestors(region=organization.region),
-        "form": form,
-        "error": error,
-    }
-    return render(request, "orgs/appointment_transfer.html", context, status=status)
+    targets = selectors.organizations_managed_by(user=request.user).exclude(
+        pk=appointment.organization_id
+    )
+    return _appointment_form_page(
+        request,
+        appointment,
+        AppointmentTransferForm(request.POST or None, organizations=targets),
+        "orgs/appointment_transfer.html",
+        lambda data: services.appointment_transfer(
+            actor=request.user,
+            appointment=appointment,
+            to_organization=data["to_organization"],
+            category=data["category"],
+            funding_type=data["funding_type"] or "",
+            post_rank=data["post_rank"] or "",
+            transfer_date=data["transfer_date"],
+            document_number=data["document_number"],
+        ),
+        lambda new: (
+            _("%(name)s was transferred to %(org)s.")
+            % {"name": appointment.person.name, "org": new.organization.name},
+            new.organization_id,
+        ),
+    )
 
 
 # --- staffing overview -------------------------------------------------------
