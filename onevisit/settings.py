@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "onevisit.reforms",
     "onevisit.duties",
     "onevisit.catalog",
+    "onevisit.cases",
     "onevisit.demo",
 ]
 

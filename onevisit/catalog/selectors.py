@@ -283,10 +283,10 @@ def _bundle_versions(bundle: Bundle, on: datetime.date | None) -> list[ServiceIt
 def bundle_form(bundle: Bundle, on: datetime.date | None = None) -> list[BundleField]:
     """One form for the bundle: the live versions' form fields, each key once (the first
     item's label and type), required if any item requires it."""
-    return _form_of(_bundle_versions(bundle, on))
+    return form_of(_bundle_versions(bundle, on))
 
 
-def _form_of(versions: list[ServiceItemVersion]) -> list[BundleField]:
+def form_of(versions: list[ServiceItemVersion]) -> list[BundleField]:
     fields: dict[str, BundleField] = {}
     for version in versions:
         for spec in version.form_fields or []:
@@ -318,10 +318,10 @@ def material_key(name: str, source: str) -> tuple[str, str]:
 def bundle_materials(bundle: Bundle, on: datetime.date | None = None) -> list[BundleMaterial]:
     """Each material of the bundle's live versions once, keeping the strictest demand:
     required if any item requires it, promised later (容缺) only if every item allows it."""
-    return _materials_of(_bundle_versions(bundle, on))
+    return materials_of(_bundle_versions(bundle, on))
 
 
-def _materials_of(versions: list[ServiceItemVersion]) -> list[BundleMaterial]:
+def materials_of(versions: list[ServiceItemVersion]) -> list[BundleMaterial]:
     found: dict[tuple[str, str], BundleMaterial] = {}
     for version in versions:
         for m in sorted(version.materials.all(), key=lambda m: (m.position, m.pk)):
@@ -351,10 +351,10 @@ def bundle_promised_limit(bundle: Bundle, on: datetime.date | None = None) -> in
     applicant waits for the slowest: the maximum of the items' promised limits (an
     immediate item counts 0). None when no item has a live version.
     """
-    return _limit_of(_bundle_versions(bundle, on))
+    return limit_of(_bundle_versions(bundle, on))
 
 
-def _limit_of(versions: list[ServiceItemVersion]) -> int | None:
+def limit_of(versions: list[ServiceItemVersion]) -> int | None:
     limits = [v.promised_limit or 0 for v in versions]
     return max(limits) if limits else None
 
@@ -385,7 +385,7 @@ def bundle_detail(*, user, pk: int, on: datetime.date | None = None) -> BundleDe
         items=items,
         versions=live,
         missing=[i for i in items if i.pk not in live],
-        form=_form_of(versions),
-        materials=_materials_of(versions),
-        promised_limit=_limit_of(versions),
+        form=form_of(versions),
+        materials=materials_of(versions),
+        promised_limit=limit_of(versions),
     )

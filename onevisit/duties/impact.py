@@ -51,7 +51,7 @@ class DutyMove:
     target: Ref | None
 
 
-def _abolished(sim: Simulation) -> set[int]:
+def abolished_by(sim: Simulation) -> set[int]:
     return {
         ref
         for ref, state in sim.orgs.items()
@@ -61,7 +61,7 @@ def _abolished(sim: Simulation) -> set[int]:
     }
 
 
-def _successors(plan, sim: Simulation) -> dict[Ref, _Successor]:
+def successors_of(plan, sim: Simulation) -> dict[Ref, _Successor]:
     found: dict[Ref, _Successor] = {}
     for operation in plan.operations.all():
         op = ops.parse_operation(operation.kind, operation.payload)
@@ -89,7 +89,9 @@ def _successors(plan, sim: Simulation) -> dict[Ref, _Successor]:
     return found
 
 
-def _resolve(ref: Ref | None, sim: Simulation, successors, function_norm: str) -> Ref | None:
+def resolve_successor(
+    ref: Ref | None, sim: Simulation, successors, function_norm: str
+) -> Ref | None:
     """Follow successors until an organization that survives the plan."""
     for _step in range(20):
         if ref is None:
@@ -104,10 +106,10 @@ def _resolve(ref: Ref | None, sim: Simulation, successors, function_norm: str) -
 
 def planned_moves(plan, sim: Simulation) -> list[DutyMove]:
     """Where each current assignment of an organization the plan abolishes goes (None: nowhere)."""
-    abolished = _abolished(sim)
+    abolished = abolished_by(sim)
     if not abolished:
         return []
-    successors = _successors(plan, sim)
+    successors = successors_of(plan, sim)
     rows = DutyAssignment.objects.filter(
         organization_id__in=abolished, valid_to__isnull=True
     ).values_list("pk", "organization_id", "duty__code", "duty__name", "duty__function")
@@ -115,7 +117,8 @@ def planned_moves(plan, sim: Simulation) -> list[DutyMove]:
     for pk, org_id, code, name, function in rows.order_by("duty__code", "pk"):
         norm = normalize_text(function)
         first = successors.get(org_id)
-        target = _resolve(first.for_function(norm) if first else None, sim, successors, norm)
+        start = first.for_function(norm) if first else None
+        target = resolve_successor(start, sim, successors, norm)
         moves.append(DutyMove(pk, f"{code} {name}", org_id, target))
     return moves
 

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "onevisit.cases"
+    label = "cases"
+    verbose_name = _("Service desk")
+
+    def ready(self) -> None:
+        # Registers the open-task impact provider and apply hook with the reform plans.
+        from . import reform  # noqa: F401

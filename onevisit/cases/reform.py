@@ -1,0 +1,99 @@
+"""Open tasks in reform plans: when a plan abolishes an organization, its open tasks go to
+the organization that takes over the item's duty, with their deadlines unchanged.
+
+The successor is the one the duties follow (a merge's target, an abolition's
+`functions_to`, a split's part holding the duty's function), so a task always lands where
+its duty lands. The impact report lists the tasks; a task whose duty nobody takes over is a
+blocking line, like the duty itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from onevisit.duties.analysis.findings import normalize_text
+from onevisit.duties.impact import abolished_by, resolve_successor, successors_of
+from onevisit.reforms.hooks import register_apply_hook
+from onevisit.reforms.impact import ImpactSection, name_of, register_impact_provider
+from onevisit.reforms.simulation import Simulation
+
+from .choices import OPEN_STATES
+from .models import Task
+
+
+@dataclass
+class TaskMove:
+    task_id: int
+    label: str
+    source: int
+    target: int | str | None
+
+
+def planned_task_moves(plan, sim: Simulation) -> list[TaskMove]:
+    """Where each open task of an organization the plan abolishes goes (None: nowhere)."""
+    abolished = abolished_by(sim)
+    if not abolished:
+        return []
+    rows = (
+        Task.objects.filter(organization_id__in=abolished, state__in=OPEN_STATES)
+        .values_list(
+            "pk", "organization_id", "case__number", "version__name", "item__duty__function"
+        )
+        .order_by("pk")
+    )
+    successors = successors_of(plan, sim)
+    moves = []
+    for pk, org_id, number, name, function in rows:
+        norm = normalize_text(function)
+        first = successors.get(org_id)
+        target = resolve_successor(
+            first.for_function(norm) if first else None, sim, successors, norm
+        )
+        moves.append(TaskMove(pk, f"{number} {name}", org_id, target))
+    return moves
+
+
+@register_impact_provider("cases")
+def open_tasks_impact(plan, sim: Simulation) -> list[ImpactSection]:
+    moves = planned_task_moves(plan, sim)
+    moved = [
+        f"{m.label}: {name_of(sim, m.source)} → {name_of(sim, m.target)}"
+        for m in moves
+        if m.target is not None
+    ]
+    stranded = [
+        _("%(task)s, open in %(org)s: no organization takes its duty over")
+        % {"task": m.label, "org": name_of(sim, m.source)}
+        for m in moves
+        if m.target is None
+    ]
+    sections = []
+    if moved:
+        sections.append(ImpactSection("tasks_moved", _("Open tasks that move"), moved))
+    if stranded:
+        sections.append(
+            ImpactSection(
+                "tasks_stranded", _("Open tasks left without an organization"), stranded, True
+            )
+        )
+    return sections
+
+
+@register_apply_hook("cases")
+def move_open_tasks(*, actor, plan, simulation: Simulation, orgs_by_ref: dict) -> None:
+    """Hand the open tasks of abolished organizations to their successors (办件移交)."""
+    from .services.review import task_transfer
+
+    moves = [m for m in planned_task_moves(plan, simulation) if m.target is not None]
+    if not moves:
+        return
+    tasks = Task.objects.select_for_update().in_bulk([m.task_id for m in moves])
+    for move in moves:
+        task_transfer(
+            actor=actor,
+            task=tasks[move.task_id],
+            to_organization=orgs_by_ref[move.target],
+            legal_basis=plan.document_number,
+        )
