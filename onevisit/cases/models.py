@@ -473,9 +473,15 @@ class Evaluation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "organization"],
+                condition=Q(organization__isnull=False),
+                name="cases_evaluation_once_per_department",
+                violation_error_message=_("This department was already rated for this case."),
+            ),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(organization__isnull=True),
                 name="cases_evaluation_once",
-                violation_error_message=_("This case was already rated for it."),
-                nulls_distinct=False,
+                violation_error_message=_("This case was already rated."),
             ),
             models.CheckConstraint(
                 condition=Q(rating__gte=1) & Q(rating__lte=5), name="cases_evaluation_range"

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from onevisit.duties.analysis.findings import normalize_text
-from onevisit.duties.impact import abolished_by, resolve_successor, successors_of
+from onevisit.duties.impact import abolished_by, successor_finder
 from onevisit.reforms.hooks import register_apply_hook
 from onevisit.reforms.impact import ImpactSection, name_of, register_impact_provider
 from onevisit.reforms.simulation import Simulation
@@ -43,16 +42,11 @@ def planned_task_moves(plan, sim: Simulation) -> list[TaskMove]:
         )
         .order_by("pk")
     )
-    successors = successors_of(plan, sim)
-    moves = []
-    for pk, org_id, number, name, function in rows:
-        norm = normalize_text(function)
-        first = successors.get(org_id)
-        target = resolve_successor(
-            first.for_function(norm) if first else None, sim, successors, norm
-        )
-        moves.append(TaskMove(pk, f"{number} {name}", org_id, target))
-    return moves
+    find = successor_finder(plan, sim)
+    return [
+        TaskMove(pk, f"{number} {name}", org_id, find(org_id, function))
+        for pk, org_id, number, name, function in rows
+    ]
 
 
 @register_impact_provider("cases")

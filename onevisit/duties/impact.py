@@ -14,6 +14,7 @@ abolished); a split's part whose functions include the duty's function.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils import timezone, translation
@@ -104,23 +105,34 @@ def resolve_successor(
     return None
 
 
+def successor_finder(plan, sim: Simulation) -> Callable[[int, str], Ref | None]:
+    """A function (abolished organization id, duty function text) -> the organization that
+    takes the duty over once the plan is applied, or None. Everything that hangs on a duty
+    (service items, open tasks, enforcement items) follows it with this."""
+    successors = successors_of(plan, sim)
+
+    def find(org_id: int, function: str) -> Ref | None:
+        norm = normalize_text(function)
+        first = successors.get(org_id)
+        start = first.for_function(norm) if first else None
+        return resolve_successor(start, sim, successors, norm)
+
+    return find
+
+
 def planned_moves(plan, sim: Simulation) -> list[DutyMove]:
     """Where each current assignment of an organization the plan abolishes goes (None: nowhere)."""
     abolished = abolished_by(sim)
     if not abolished:
         return []
-    successors = successors_of(plan, sim)
+    find = successor_finder(plan, sim)
     rows = DutyAssignment.objects.filter(
         organization_id__in=abolished, valid_to__isnull=True
     ).values_list("pk", "organization_id", "duty__code", "duty__name", "duty__function")
-    moves = []
-    for pk, org_id, code, name, function in rows.order_by("duty__code", "pk"):
-        norm = normalize_text(function)
-        first = successors.get(org_id)
-        start = first.for_function(norm) if first else None
-        target = resolve_successor(start, sim, successors, norm)
-        moves.append(DutyMove(pk, f"{code} {name}", org_id, target))
-    return moves
+    return [
+        DutyMove(pk, f"{code} {name}", org_id, find(org_id, function))
+        for pk, org_id, code, name, function in rows.order_by("duty__code", "pk")
+    ]
 
 
 # --- the impact report ------------------------------------------------------------

@@ -14,6 +14,7 @@ from .items import (
     ensure_may_manage_item,
     service_item_create,
     service_item_retire,
+    service_item_transfer,
 )
 from .materials import MaterialSpec, check_material_spec, material_add, material_remove
 from .versions import (
@@ -49,6 +50,7 @@ __all__ = [
     "material_remove",
     "service_item_create",
     "service_item_retire",
+    "service_item_transfer",
     "service_item_version_draft",
     "service_item_version_publish",
     "service_item_version_update",

@@ -183,3 +183,25 @@ def service_item_retire(
             },
         )
     return locked
+
+
+def service_item_transfer(
+    *, actor, item: ServiceItem, to_organization: Organization, legal_basis: str
+) -> ServiceItem:
+    """Hand an item to the organization that took over its duty in a reform (事项划转). The
+    item keeps its codes and versions; cases already filed keep their version."""
+    with transaction.atomic():
+        locked = ServiceItem.objects.select_for_update().select_related("duty", "region")
+        item = locked.get(pk=item.pk)
+        before = _item_snapshot(item)
+        item.organization = to_organization
+        item.save(update_fields=["organization"])
+        audit_record(
+            actor=actor,
+            action="service_item.transfer",
+            obj=item,
+            before=before,
+            after=_item_snapshot(item),
+            legal_basis=legal_basis,
+        )
+    return item
