@@ -162,6 +162,10 @@ STATICFILES_DIRS = [BASE_DIR / "onevisit" / "static"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- uploads: imports may be large, but not unbounded ------------------------
+# Applicants' files are personal data: stored under var/, never served as static media
+# (pages hand them out after a scope check).
+MEDIA_ROOT = Path(os.environ.get("ONEVISIT_MEDIA_ROOT", VAR_DIR / "media"))
+CASE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = 50 * 1024 * 1024
