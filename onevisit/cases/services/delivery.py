@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,10 +23,10 @@ from ..notifications import notify
 from .common import clerk_window
 
 
-def _complete(case: Case, actor, how: str) -> None:
+def _complete(case: Case, actor, how: str, day: datetime.date | None = None) -> None:
     now = timezone.now()
     case.delivered_at = now
-    case.completed_on = timezone.localdate(now)
+    case.completed_on = day or timezone.localdate(now)
     case.state = CaseState.COMPLETED
     case.save(update_fields=["delivered_at", "completed_on", "state"])
     audit_record(actor=actor, action="case.deliver", obj=case, after={"how": how})
@@ -40,9 +40,11 @@ def _complete(case: Case, actor, how: str) -> None:
 
 
 def deliver_if_online(*, actor, case: Case) -> None:
-    """Results to download are delivered the moment the last task is decided."""
+    """Results to download are delivered the moment the last task is decided (on its
+    decision day)."""
     if case.delivery_method == DeliveryMethod.DOWNLOAD and case.delivered_at is None:
-        _complete(case, actor, DeliveryMethod.DOWNLOAD)
+        last = Task.objects.filter(case=case).aggregate(day=Max("decided_on"))["day"]
+        _complete(case, actor, DeliveryMethod.DOWNLOAD, last)
 
 
 def _locked_case(case: Case) -> Case:
@@ -64,8 +66,10 @@ def visit_record(*, actor, case: Case, kind: str, organization=None, at=None) ->
     return visit
 
 
-def case_dispatch(*, actor, case: Case, tracking_number: str) -> Case:
-    """Send the results by express mail (快递送达); no visit."""
+def case_dispatch(
+    *, actor, case: Case, tracking_number: str, on: datetime.date | None = None
+) -> Case:
+    """Send the results by express mail (快递送达) on `on` (default today); no visit."""
     window = clerk_window(actor)
     tracking_number = (tracking_number or "").strip()
     if not tracking_number:
@@ -77,18 +81,21 @@ def case_dispatch(*, actor, case: Case, tracking_number: str) -> Case:
         _ready(case, DeliveryMethod.EXPRESS)
         case.form_data = {**case.form_data, "_tracking_number": tracking_number}
         case.save(update_fields=["form_data"])
-        _complete(case, actor, DeliveryMethod.EXPRESS)
+        _complete(case, actor, DeliveryMethod.EXPRESS, on)
     return case
 
 
-def case_pickup(*, actor, case: Case) -> Case:
-    """The applicant picks up the results at the window: one visit (窗口领取)."""
+def case_pickup(*, actor, case: Case, on: datetime.date | None = None) -> Case:
+    """The applicant picks up the results at the window on `on` (default today): one visit
+    (窗口领取)."""
     window = clerk_window(actor)
     with transaction.atomic():
         case = _locked_case(case)
+        if window is not None and case.window_id not in (None, window.pk):
+            raise NotFound(_("No such case."))
         _ready(case, DeliveryMethod.PICKUP)
         visit_record(actor=actor, case=case, kind=VisitKind.PICKUP, organization=window)
-        _complete(case, actor, DeliveryMethod.PICKUP)
+        _complete(case, actor, DeliveryMethod.PICKUP, on)
     return case
 
 

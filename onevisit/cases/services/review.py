@@ -50,9 +50,14 @@ def recompute_due(task: Task, today: datetime.date) -> datetime.date | None:
     )
 
 
-def _locked(task: Task) -> Task:
+def _locked(task: Task, actor) -> Task:
+    """The task's row, locked; the actor is checked again against the row as it now stands
+    (a reform may have handed the task to another department since the caller read it)."""
     locked = Task.objects.select_for_update().select_related("case__applicant", "organization")
-    return locked.get(pk=task.pk)
+    locked = locked.get(pk=task.pk)
+    if locked.organization_id != task.organization_id:
+        ensure_reviewer(actor, locked)
+    return locked
 
 
 def _today(on: datetime.date | None) -> datetime.date:
@@ -98,7 +103,7 @@ def task_accept(*, actor, task: Task, on: datetime.date | None = None) -> Task:
     ensure_reviewer(actor, task)
     day = _today(on)
     with transaction.atomic():
-        task = _locked(task)
+        task = _locked(task, actor)
         _require(task, TaskState.SUBMITTED)
         before = task_snapshot(task)
         task.state = TaskState.ACCEPTED
@@ -154,7 +159,7 @@ def task_request_supplement(
     day = _today(on)
     rows = _clean_missing(missing)
     with transaction.atomic():
-        task = _locked(task)
+        task = _locked(task, actor)
         _require(task, TaskState.SUBMITTED, TaskState.ACCEPTED)
         count = task.notices.count()
         if count and not (new_fact.strip() and reason.strip()):
@@ -226,7 +231,7 @@ def task_suspend(
     reason = _reason(reason, _("A reason"))
     day = _today(on)
     with transaction.atomic():
-        task = _locked(task)
+        task = _locked(task, actor)
         _require(task, TaskState.ACCEPTED)
         before = task_snapshot(task)
         suspension = Suspension.objects.create(
@@ -248,7 +253,7 @@ def task_resume(*, actor, task: Task, on: datetime.date | None = None) -> Task:
     ensure_reviewer(actor, task)
     day = _today(on)
     with transaction.atomic():
-        task = _locked(task)
+        task = _locked(task, actor)
         _require(task, TaskState.SUSPENDED)
         before = task_snapshot(task)
         suspension = task.suspensions.get(ended_on__isnull=True)
@@ -283,7 +288,8 @@ def task_extend(
         raise ValidationFailed(_("Extend by at least one working day."), code="extension_days")
     day = _today(on)
     with transaction.atomic():
-        task = _locked(task)
+        task = _locked(task, actor)
+        ensure_head(approved_by, task.organization_id)
         _require(task, TaskState.ACCEPTED, TaskState.SUSPENDED, TaskState.SUPPLEMENT)
         if task.accepted_on is None:
             raise Conflict(_("Only an accepted task can be extended."), code="task_state")
@@ -309,7 +315,7 @@ def task_extend(
 def _decide(actor, task, state, allowed, reason, legal_basis, on) -> Task:
     day = _today(on)
     with transaction.atomic():
-        task = _locked(task)
+        task = _locked(task, actor)
         _require(task, *allowed)
         before = task_snapshot(task)
         task.state = state
