@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("onevisit.orgs.urls")),
     path("reforms/", include("onevisit.reforms.urls")),
     path("duties/", include("onevisit.duties.urls")),
+    path("cases/", include("onevisit.cases.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
