@@ -10,3 +10,13 @@ from onevisit.testing.browser import browser, page  # noqa: F401
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+# --- test users need no Argon2 (about 0.5 s a password on these machines) ------------
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # Argon2 stays second, so that hashes made before the override (the demo) still verify.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]

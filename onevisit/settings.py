@@ -161,6 +161,26 @@ STATICFILES_DIRS = [BASE_DIR / "onevisit" / "static"]
 # --- background work -------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# --- email (Django 6.1 mailers) ----------------------------------------------
+# SMTP when EMAIL_HOST is set; otherwise mail is dropped (notices stay in the app) rather
+# than printed, since a notice carries personal data that must not reach a log.
+if os.environ.get("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": os.environ.get("EMAIL_USE_TLS", "1").lower() in ("1", "true", "yes"),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "onevisit@localhost")
+
 # --- uploads: imports may be large, but not unbounded ------------------------
 # Applicants' files are personal data: stored under var/, never served as static media
 # (pages hand them out after a scope check).

@@ -2,8 +2,10 @@
 
 PostgreSQL: a real sequence (`nextval` is outside transactions, so concurrent submissions
 never wait on one another; a rolled-back submission leaves a gap, never a reuse).
-SQLite: an AUTOINCREMENT table, whose counter never goes back; SQLite serializes writers
-anyway. The number reads region, year and serial: ``330122-2026-00001234``.
+SQLite: an AUTOINCREMENT table; SQLite serializes writers anyway. A submission that
+rolls back there returns its serial (the counter rolls back with it), which was never
+given to anyone: no committed number is ever repeated on either database.
+The number reads region, year and serial: ``330122-2026-00001234``.
 """
 
 from __future__ import annotations

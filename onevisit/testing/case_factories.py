@@ -8,6 +8,7 @@ intake = submit(citizen, applicant, bundle=b)
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import uuid
 
@@ -22,6 +23,10 @@ from . import duty_factories as df
 from . import factories as f
 
 _serial = itertools.count(1)
+
+#: A submission time before the dates the tests act on and after the test catalog takes
+#: effect (services refuse to act on a day before the application was received).
+EARLY = datetime.datetime(2020, 1, 6, 9, 0, tzinfo=datetime.UTC)
 
 #: A tiny but real PDF.
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -76,7 +81,7 @@ def online_item(*, organization=None, materials=None, promised_limit: int = 5, *
 
 
 def immediate_item(**kwargs):
-    return online_item(case_type=CaseType.IMMEDIATE, promised_limit=0, legal_limit=0, **kwargs)
+    return online_item(case_type=CaseType.IMMEDIATE, promised_limit=0, legal_limit=5, **kwargs)
 
 
 def upload(user, content: bytes = PDF, name: str = "scan.pdf"):
@@ -93,6 +98,7 @@ def submit(
     delivery_method: str = DeliveryMethod.DOWNLOAD,
     channel: str = Channel.ONLINE,
     key: str | None = None,
+    now=None,
     **kwargs,
 ):
     """Submit with every applicant material uploaded unless `materials` says otherwise."""
@@ -121,4 +127,5 @@ def submit(
         ),
         idempotency_key=key or uuid.uuid4().hex,
         channel=channel,
+        now=now,
     )

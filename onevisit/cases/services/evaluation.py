@@ -39,13 +39,16 @@ def case_evaluate(
     departments: dict[int, int] | None = None,
     on: datetime.date | None = None,
 ) -> list[Evaluation]:
-    """Rate the case and, optionally, each department that handled it ({org id: rating})."""
+    """Rate the case and, optionally, each department that handled it ({org id: rating}).
+    Every poor rating opens a rectification: a department's for that department, the
+    case's for the window that took it in (online: the department of the first item)."""
     day = on or timezone.localdate()
     if case.applicant.user_id != actor.pk:
         raise NotFound(_("No such case."))
     if case.state != CaseState.COMPLETED:
         raise Conflict(_("A case is rated once it is completed."), code="case_state")
-    handled = set(Task.objects.filter(case=case).values_list("organization_id", flat=True))
+    handlers = list(Task.objects.filter(case=case).values_list("organization_id", flat=True))
+    handled = set(handlers)
     departments = departments or {}
     unknown = [org for org in departments if org not in handled]
     if unknown:
@@ -64,10 +67,10 @@ def case_evaluate(
                     at=now,
                 )
                 rows.append(evaluation)
-                if org is not None and value in POOR_RATINGS:
+                if value in POOR_RATINGS:
                     Rectification.objects.create(
                         evaluation=evaluation,
-                        organization_id=org,
+                        organization_id=org or _answerable_for(case, handlers),
                         opened_on=day,
                         due_date=calendar.add_working_days(day, RECTIFICATION_WORKING_DAYS),
                     )
@@ -80,6 +83,12 @@ def case_evaluate(
     except IntegrityError:
         raise Conflict(_("This case was already rated."), code="already_rated")
     return rows
+
+
+def _answerable_for(case: Case, handlers: list[int]) -> int:
+    """Who rectifies a poor rating of the case as a whole: the window that took it in, or
+    for an online case the department of its first item (the lead of a bundle)."""
+    return case.window_id or handlers[0]
 
 
 def _locked(rectification: Rectification, actor) -> Rectification:

@@ -60,6 +60,15 @@ def _locked(task: Task, actor) -> Task:
     return locked
 
 
+def _not_before_intake(task: Task, day: datetime.date) -> None:
+    if day < task.case.intake_date:
+        raise ValidationFailed(
+            _("%(day)s is before the application was received (%(intake)s).")
+            % {"day": day, "intake": task.case.intake_date},
+            code="date_before_intake",
+        )
+
+
 def _today(on: datetime.date | None) -> datetime.date:
     return on or timezone.localdate()
 
@@ -104,6 +113,7 @@ def task_accept(*, actor, task: Task, on: datetime.date | None = None) -> Task:
     day = _today(on)
     with transaction.atomic():
         task = _locked(task, actor)
+        _not_before_intake(task, day)
         _require(task, TaskState.SUBMITTED)
         before = task_snapshot(task)
         task.state = TaskState.ACCEPTED
@@ -160,6 +170,7 @@ def task_request_supplement(
     rows = _clean_missing(missing)
     with transaction.atomic():
         task = _locked(task, actor)
+        _not_before_intake(task, day)
         _require(task, TaskState.SUBMITTED, TaskState.ACCEPTED)
         count = task.notices.count()
         if count and not (new_fact.strip() and reason.strip()):
@@ -232,6 +243,7 @@ def task_suspend(
     day = _today(on)
     with transaction.atomic():
         task = _locked(task, actor)
+        _not_before_intake(task, day)
         _require(task, TaskState.ACCEPTED)
         before = task_snapshot(task)
         suspension = Suspension.objects.create(
@@ -316,6 +328,7 @@ def _decide(actor, task, state, allowed, reason, legal_basis, on) -> Task:
     day = _today(on)
     with transaction.atomic():
         task = _locked(task, actor)
+        _not_before_intake(task, day)
         _require(task, *allowed)
         before = task_snapshot(task)
         task.state = state

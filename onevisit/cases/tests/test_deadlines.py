@@ -36,13 +36,6 @@ pytestmark = pytest.mark.django_db
 SINCE = date(2019, 1, 1)
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    # Test users need no Argon2 (about 0.5 s a password on these machines).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def item_since(*, promised: int, legal: int = 20):
     """A county bureau's online item, offered since 2019, with these limits."""
     org = f.organization()

@@ -18,13 +18,6 @@ from onevisit.testing import factories as f
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    # Test users need no Argon2 (about 0.5 s a password on these machines).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def two_departments():
     """A citizen's case for two items of two departments, still in progress."""
@@ -200,7 +193,20 @@ def test_every_poor_department_rating_gets_one(two_departments, rating):
     services.case_evaluate(
         actor=user, case=case, rating=rating, departments=dict.fromkeys(orgs, rating)
     )
-    assert sorted(Rectification.objects.values_list("organization_id", flat=True)) == sorted(orgs)
+    # One per department, and one for the case as a whole (answered by its first item's
+    # department, the case being online).
+    assert sorted(Rectification.objects.values_list("organization_id", flat=True)) == sorted(
+        [*orgs, tasks[0].organization_id]
+    )
+
+
+def test_a_poor_rating_of_the_case_alone_opens_one_too(two_departments):
+    user, case, tasks, reviewers = two_departments
+    _complete(case, tasks, reviewers)
+    services.case_evaluate(actor=user, case=case, rating=Rating.DISSATISFIED)
+    rectification = Rectification.objects.get()
+    assert rectification.organization_id == tasks[0].organization_id
+    assert rectification.evaluation.organization_id is None
 
 
 def test_basically_satisfied_opens_none(two_departments):

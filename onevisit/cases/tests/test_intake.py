@@ -33,13 +33,6 @@ pytestmark = pytest.mark.django_db
 NUMBER = re.compile(r"^(?P<region>\d{6})-(?P<year>\d{4})-(?P<serial>\d{8})$")
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    # Test users need no Argon2 (about 0.5 s a password on these machines).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def serial(number: str) -> int:
     return int(NUMBER.match(number)["serial"])
 

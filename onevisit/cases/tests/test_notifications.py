@@ -33,8 +33,6 @@ IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBa
 @pytest.fixture(autouse=True)
 def _setup(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    # Test users need no Argon2 (about 0.5 s a password on these machines).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = IMMEDIATE
     settings.ONEVISIT_SMS_BACKEND = "onevisit.cases.notifications.OutboxSmsBackend"
     OutboxSmsBackend.outbox.clear()
@@ -47,7 +45,7 @@ def task():
     """A submitted task of an applicant who has an email address and a mobile number."""
     user, applicant = kf.citizen_account(name="王芳", email=EMAIL, phone=PHONE)
     item = kf.online_item(promised_limit=5, legal_limit=10)
-    return kf.submit(user, applicant, items=[item]).case.tasks.get()
+    return kf.submit(user, applicant, items=[item], now=kf.EARLY).case.tasks.get()
 
 
 def _notices(task) -> list[tuple[str, str]]:
@@ -251,7 +249,7 @@ def deadlines():
         ("later", date(2026, 2, 11)),  # 12, 13, Sat 14 W, 24, Wed 25 Feb (5)
         ("suspended", date(2026, 2, 4)),
     ):
-        task = kf.submit(user, applicant, items=[item]).case.tasks.get()
+        task = kf.submit(user, applicant, items=[item], now=kf.EARLY).case.tasks.get()
         tasks[name] = services.task_accept(actor=reviewer, task=task, on=accepted)
     services.task_suspend(
         actor=reviewer,
@@ -262,7 +260,7 @@ def deadlines():
     )
     quiet = f.organization(name="桐庐县教育局")
     quiet_task = kf.submit(
-        user, applicant, items=[kf.online_item(organization=quiet)]
+        user, applicant, items=[kf.online_item(organization=quiet)], now=kf.EARLY
     ).case.tasks.get()
     quiet_reviewer = kf.reviewer_of(quiet)
     services.task_accept(actor=quiet_reviewer, task=quiet_task, on=date(2026, 2, 11))
@@ -343,7 +341,9 @@ def test_the_worker_runs_the_queued_reminders(settings, tmp_path):
     org = f.organization(name="桐庐县卫生健康局")
     reviewer = kf.reviewer_of(org)  # no email: nothing leaves the machine
     user, applicant = kf.citizen_account()
-    task = kf.submit(user, applicant, items=[kf.online_item(organization=org)]).case.tasks.get()
+    task = kf.submit(
+        user, applicant, items=[kf.online_item(organization=org)], now=kf.EARLY
+    ).case.tasks.get()
     services.task_accept(actor=reviewer, task=task, on=date(2026, 2, 4))  # due Wed 11 Feb
     call_command("send_deadline_reminders", "--date", "2026-02-12", stdout=StringIO())
     assert not _reminders().exists()

@@ -35,13 +35,6 @@ DOC = "桐编〔2026〕3号"
 NEW = "桐庐县自然资源和规划局"
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    # Test users need no Argon2 (about 0.5 s a password on these machines).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _item(org, duty, name):
     item = cf.service_item(duty=duty, organization=org)
     version = cf.draft(item, **{**cf.COMPLETE, "name": name, "online": True})

@@ -21,13 +21,6 @@ pytestmark = pytest.mark.django_db
 DAY = date(2026, 3, 2)
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    # Test users need no Argon2 (about 0.5 s a password on these machines).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def hangzhou():
     """Tonglu and Chun'an counties under Hangzhou, with a city bureau and a Tonglu bureau

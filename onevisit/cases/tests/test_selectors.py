@@ -26,13 +26,6 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 2, 12)  # Thu, before the Spring Festival (15–23 Feb off, Sat 14 worked)
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    # Test users need no Argon2 (about 0.5 s a password on these machines).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _submit(
     actor,
     applicant,

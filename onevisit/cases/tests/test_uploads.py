@@ -34,8 +34,6 @@ JPEG = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffdb004300") + byt
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    # Test users need no Argon2 (about 0.5 s a password on these machines).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return tmp_path
 
 
