@@ -24,6 +24,7 @@ from onevisit.regions.services import regions_import
 
 from .accounts import DEMO_LOGINS, DEMO_PASSWORD, user_create_with_role
 from .builder import OrganizationBuilder, RegionBuild
+from .cases import build_service_desk
 from .data.reform_history import HISTORIES
 from .data.regions import PLANS
 from .duties import build_duty_lists
@@ -34,6 +35,8 @@ SEED = 20190819
 #: Staff are drawn from their own stream, so that the organizations (names, credit
 #: codes, documents, dates) are the same at every scale.
 STAFF_SEED = SEED * 10 + 1
+#: The service desk's year of cases draws from a stream of its own too.
+CASES_SEED = SEED * 10 + 2
 #: The organization whose presence means the demo has been seeded.
 MARKER_ORGANIZATION = "中共浙江省委机构编制委员会办公室"
 
@@ -57,7 +60,11 @@ def already_seeded() -> str:
     return ""
 
 
-def refresh_statistics() -> None:
+REGISTRY_APPS = ("core", "regions", "orgs", "reforms", "duties")
+SERVICE_DESK_APPS = ("catalog", "cases")
+
+
+def refresh_statistics(labels: tuple[str, ...] = REGISTRY_APPS) -> None:
     """Let PostgreSQL's planner see the rows just written.
 
     The seed runs in one transaction, so autovacuum cannot analyze its tables; without
@@ -69,7 +76,7 @@ def refresh_statistics() -> None:
 
         tables = [
             model._meta.db_table
-            for label in ("core", "regions", "orgs", "reforms", "duties")
+            for label in labels
             for model in apps.get_app_config(label).get_models()
         ]
         with connection.cursor() as cursor:
@@ -135,7 +142,19 @@ def seed_demo(*, scale: str = "full", stdout=None) -> SeedResult:
                 is_superuser=login.superuser,
             )
         refresh_statistics()
-    return SeedResult(created=True, counts=registry_counts(), seconds=time.perf_counter() - started)
+        desk: dict[str, int] = {}
+        if not scale_.small:  # the registry's own tests run at the small scale
+            desk = build_service_desk(
+                builds,
+                random.Random(CASES_SEED),
+                refresh=lambda: refresh_statistics(SERVICE_DESK_APPS),
+                say=say,
+            )
+    return SeedResult(
+        created=True,
+        counts={**registry_counts(), **desk},
+        seconds=time.perf_counter() - started,
+    )
 
 
 def registry_counts() -> dict[str, int]:

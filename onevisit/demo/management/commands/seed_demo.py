@@ -18,7 +18,10 @@ class Command(BaseCommand):
             "--scale",
             choices=["full", "small"],
             default="full",
-            help="full: quotas filled to 70–100%% (default); small: a few staff per quota.",
+            help=(
+                "full: quotas filled to 70–100%%, the service catalog and a year of cases "
+                "(default); small: the registry only, a few staff per quota."
+            ),
         )
 
     def handle(self, *args, scale: str, **options):
