@@ -26,9 +26,7 @@ from ninja import Body, File, Header, Path, Query, Router, Status, UploadedFile
 
 from onevisit.core.errors import Conflict, NotFound, ValidationFailed
 from onevisit.core.identifiers import mask_identity_number, mask_phone
-from onevisit.core.models import Role
 from onevisit.core.schemas import ErrorOut
-from onevisit.core.scoping import assignments_of, has_role
 from onevisit.orgs.schemas import ID_MAX
 from onevisit.regions.models import Region
 
@@ -354,36 +352,9 @@ def case_list(request, filters: Query[CaseListFilters]):
 @router.get("/cases/rates", response={200: RatesOut, 400: ErrorOut, **READ_ERRORS})
 def case_rates(request, filters: Query[RatesFilters]):
     """One-visit and zero-visit rates of the cases completed between `start` and `end`,
-    by region, organization, item or bundle, within what the caller may see (module doc)."""
-    user = request.user
-    region, organization = filters.region, filters.organization
-    admin = user.is_superuser or has_role(user, Role.SYSTEM_ADMINISTRATOR)
-    wide = {Role.SUPERVISOR, Role.ESTABLISHMENT_OFFICER}
-    regions = {a.region.code for a in assignments_of(user) if a.role in wide}
-    bound = {Role.DEPARTMENT_REVIEWER, Role.DEPARTMENT_HEAD}
-    orgs = {
-        a.organization_id for a in assignments_of(user) if a.role in bound and a.organization_id
-    }
-    if admin:
-        pass  # any figures
-    elif regions and (region is None or any(region.startswith(r) for r in regions)):
-        if region is None:
-            roots = {r for r in regions if not any(r != o and r.startswith(o) for o in regions)}
-            if len(roots) > 1:
-                raise ValidationFailed(
-                    _("Choose the region: you see the figures of several."), code="region"
-                )
-            region = roots.pop()
-    elif orgs and (organization is None or organization in orgs):
-        if organization is None:
-            if len(orgs) > 1:
-                raise ValidationFailed(
-                    _("Choose the organization: you see the figures of several."),
-                    code="organization",
-                )
-            organization = next(iter(orgs))
-    else:
-        raise NotFound(_("No one-visit figures that you may see."))
+    by region, organization, item or bundle, within what the caller may see (module doc;
+    `selectors.rates_scope`, the same rule as the visit-rates page)."""
+    region, organization = selectors.rates_scope(request.user, filters.region, filters.organization)
     rates = selectors.visit_rates(
         region_code=region,
         organization_id=organization,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onevisit.catalog.choices import FormFieldType, MaterialSource
-from onevisit.core.models import Role, User
+from onevisit.core.models import User
 from onevisit.orgs.forms import DATE_WIDGET, Form
 
 from .choices import ApplicantKind, DeliveryMethod, Rating, SuspensionKind
@@ -137,7 +137,9 @@ class ApplyForm(Form):
     def _ways(self, n: int, m) -> list[tuple[str, str]]:
         ways = []
         if self.records.get(n):
-            ways.append((RECORD, _("Use my record")))
+            ways.append(
+                (RECORD, _("Use the applicant's record") if self.window else _("Use my record"))
+            )
         if m.source == MaterialSource.OTHER_DEPARTMENT:
             ways.append((SHARED, _("Let the department fetch it")))
         if self.window:
@@ -182,15 +184,24 @@ class ApplyForm(Form):
             )
         if self.records.get(n) or m.source == MaterialSource.OTHER_DEPARTMENT:
             self.fields[f"{p}_consent"] = forms.BooleanField(
-                label=_("I consent: use this record for this application")
-                if self.records.get(n)
-                else _("I consent: the department may fetch it from another department's data"),
-                required=False,
+                label=self._consent_label(bool(self.records.get(n))), required=False
             )
         if m.shortfall_allowed:
             self.fields[f"{p}_promised_on"] = forms.DateField(
                 label=_("Promised for"), required=False, widget=DATE_WIDGET
             )
+
+    def _consent_label(self, record: bool) -> str:
+        if self.window:  # the clerk ticks it after asking the applicant
+            if record:
+                return _("The applicant consents (ask them): use this record for this application")
+            return _(
+                "The applicant consents (ask them): the department may fetch it from another "
+                "department's data"
+            )
+        if record:
+            return _("I consent: use this record for this application")
+        return _("I consent: the department may fetch it from another department's data")
 
     def material_rows(self) -> list[MaterialRow]:
         rows = []
@@ -470,13 +481,10 @@ class ExtendForm(Form):
         label=_("Approved by (department head)"), queryset=User.objects.none()
     )
 
-    def __init__(self, *args, organization=None, **kwargs):
+    def __init__(self, *args, heads=None, **kwargs):
+        """`heads`: the department's heads the user may choose (`selectors.department_heads`)."""
         super().__init__(*args, **kwargs)
-        heads = User.objects.filter(
-            role_assignments__role=Role.DEPARTMENT_HEAD,
-            role_assignments__organization=organization,
-        ).distinct()
-        self.fields["approved_by"].queryset = heads.order_by("display_name", "username")
+        self.fields["approved_by"].queryset = heads if heads is not None else User.objects.none()
         self.fields["approved_by"].empty_label = _("Choose a head of the department")
 
 
@@ -552,8 +560,19 @@ class RatesForm(Form):
         max_length=9,
         error_messages={"invalid": _("A region code is 2 to 9 digits, such as 330122.")},
     )
+    organization = forms.IntegerField(
+        label=_("Department"), required=False, min_value=1, max_value=2**63 - 1
+    )
     start = forms.DateField(label=_("Completed from"), required=False, widget=DATE_WIDGET)
     end = forms.DateField(label=_("Completed until"), required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args, organizations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any number is accepted: whether its figures may be read is the selectors' rule
+        # (a 404, like the API), not a "valid choice" of the form.
+        self.fields["organization"].widget = forms.Select(
+            choices=[("", _("All departments I may see"))] + [(o.pk, o.name) for o in organizations]
+        )
 
     def clean(self):
         data = super().clean()

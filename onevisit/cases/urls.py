@@ -18,6 +18,11 @@ urlpatterns = [
     path("rates/", views.rates, name="rates"),
     path("<str:number>/", views.case_page, name="case"),
     path("<str:number>/supplement/", views.case_supplement, name="supplement"),
+    path(
+        "<str:number>/supplement/in-person/",
+        views.case_supplement_in_person,
+        name="supplement_in_person",
+    ),
     path("<str:number>/rate/", views.case_rate, name="rate"),
     path("<str:number>/pickup/", views.case_pickup, name="pickup"),
     path("<str:number>/dispatch/", views.case_dispatch, name="dispatch"),

@@ -1,12 +1,40 @@
-"""Template context: the current user's roles, for navigation."""
+"""Template context: the current user's roles, and which sections the navigation offers."""
 
+from .models import Role
 from .scoping import MANAGES_REGISTRY, assignments_of
+
+#: Navigation sections and the roles that see them (the pages themselves check again).
+NAV_ROLES = {
+    "plans": {Role.ESTABLISHMENT_OFFICER, Role.SUPERVISOR, Role.SYSTEM_ADMINISTRATOR},
+    "apply": {Role.CITIZEN, Role.ENTERPRISE},
+    "tasks": {
+        Role.DEPARTMENT_REVIEWER,
+        Role.DEPARTMENT_HEAD,
+        Role.SUPERVISOR,
+        Role.SYSTEM_ADMINISTRATOR,
+    },
+    "window": {Role.WINDOW_CLERK},
+    # The same roles as `cases.selectors.rates_scope`.
+    "rates": {
+        Role.DEPARTMENT_REVIEWER,
+        Role.DEPARTMENT_HEAD,
+        Role.SUPERVISOR,
+        Role.ESTABLISHMENT_OFFICER,
+        Role.SYSTEM_ADMINISTRATOR,
+    },
+}
 
 
 def roles(request):
-    assignments = assignments_of(getattr(request, "user", None))
+    user = getattr(request, "user", None)
+    assignments = assignments_of(user)
+    held = {a.role for a in assignments}
+    superuser = bool(getattr(user, "is_superuser", False))
+    nav = {name: superuser or bool(held & wanted) for name, wanted in NAV_ROLES.items()}
+    nav["window"] = bool(held & NAV_ROLES["window"])
+    nav["apply"] = bool(held & NAV_ROLES["apply"])
     return {
         "user_roles": assignments,
-        "can_manage_registry": any(a.role in MANAGES_REGISTRY for a in assignments)
-        or getattr(getattr(request, "user", None), "is_superuser", False),
+        "can_manage_registry": bool(held & MANAGES_REGISTRY) or superuser,
+        "nav": nav,
     }

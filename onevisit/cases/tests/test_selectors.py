@@ -11,10 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from onevisit.cases import selectors, services
-from onevisit.cases.choices import CaseState, Channel, DeliveryMethod, SuspensionKind
+from onevisit.cases.choices import CaseState, Channel, DeliveryMethod, SuspensionKind, TaskState
 from onevisit.cases.models import Case
 from onevisit.catalog.choices import CaseType
-from onevisit.core.errors import NotFound
+from onevisit.catalog.selectors import live_version, materials_of
+from onevisit.core.errors import NotFound, ValidationFailed
 from onevisit.core.models import Role
 from onevisit.testing import case_factories as kf
 from onevisit.testing import catalog_factories as cf
@@ -306,3 +307,148 @@ def test_visit_rates_filter(history):
 def test_no_completed_case_has_no_rate():
     rates = selectors.visit_rates(region_code="330122")
     assert (rates.completed, rates.one_visit_rate, rates.zero_visit_rate) == (0, None, None)
+
+
+# --- who reads which figures -------------------------------------------------------------
+def test_rates_scope_follows_the_roles(history):
+    h = history
+    tonglu, chunan = h["x"].region, h["z"].region
+    supervisor = f.UserFactory()
+    f.grant(supervisor, Role.SUPERVISOR, region=tonglu)
+    officer = f.UserFactory()
+    f.grant(officer, Role.ESTABLISHMENT_OFFICER, region=tonglu.parent)
+    admin = f.UserFactory()
+    f.grant(admin, Role.SYSTEM_ADMINISTRATOR, region=df.province())
+    reviewer = kf.reviewer_of(h["x"])
+    head = kf.reviewer_of(h["y"], head=True)
+    two = kf.reviewer_of(h["x"])
+    f.grant(two, Role.DEPARTMENT_REVIEWER, region=tonglu, organization=h["y"])
+    both = f.UserFactory()
+    f.grant(both, Role.SUPERVISOR, region=tonglu)
+    f.grant(both, Role.SUPERVISOR, region=chunan)
+
+    assert selectors.rates_scope(admin) == (None, None)
+    assert selectors.rates_scope(admin, "330127", h["z"].pk) == ("330127", h["z"].pk)
+    assert selectors.rates_scope(supervisor) == ("330122", None)
+    assert selectors.rates_scope(supervisor, "330122", h["y"].pk) == ("330122", h["y"].pk)
+    assert selectors.rates_scope(officer) == ("3301", None)
+    assert selectors.rates_scope(officer, "330127") == ("330127", None)
+    assert selectors.rates_scope(reviewer) == (None, h["x"].pk)
+    assert selectors.rates_scope(reviewer, "330122") == ("330122", h["x"].pk)
+    assert selectors.rates_scope(head) == (None, h["y"].pk)
+    assert selectors.rates_scope(two, None, h["y"].pk) == (None, h["y"].pk)
+    refused = [
+        (supervisor, "3301", None),
+        (supervisor, "330127", None),
+        (reviewer, None, h["y"].pk),
+        (kf.clerk_of(h["x"]), None, None),
+        (kf.citizen_account()[0], None, None),
+    ]
+    for user, region, organization in refused:
+        with pytest.raises(NotFound):
+            selectors.rates_scope(user, region, organization)
+    for user in (two, both):  # several departments, or regions: which one?
+        with pytest.raises(ValidationFailed):
+            selectors.rates_scope(user)
+
+
+def test_rates_breakdown_counts_within_the_scope(history):
+    h = history
+    march = {"start": date(2026, 3, 1), "end": date(2026, 4, 30)}
+    supervisor = f.UserFactory()
+    f.grant(supervisor, Role.SUPERVISOR, region=h["x"].region.parent)
+    report = selectors.rates_breakdown(user=supervisor, region_code="3301", **march)
+    counts = {r.code: (v.completed, v.one_visit, v.zero_visit) for r, v in report.by_region}
+    assert counts == {"3301": (5, 4, 3), "330122": (4, 3, 2), "330127": (1, 1, 1)}
+    by_org = {o.pk: v.completed for o, v in report.by_organization}
+    assert by_org == {h["x"].pk: 3, h["y"].pk: 2, h["z"].pk: 1}
+    assert [o.pk for o, _v in report.by_organization][0] == h["x"].pk  # the busiest first
+    assert {b.pk: v.completed for b, v in report.by_bundle} == {h["bundle"].pk: 1}
+    # A reviewer reads their department's figures only, whatever region they ask for.
+    reviewer = kf.reviewer_of(h["y"])
+    own = selectors.rates_breakdown(user=reviewer, region_code="3301", **march)
+    assert own.organization == h["y"]
+    assert [(o.pk, v.completed) for o, v in own.by_organization] == [(h["y"].pk, 2)]
+    assert {i.pk for i, _v in own.by_item} == {h["iy"].pk}
+    assert own.by_region[0][1].completed == 2
+    with pytest.raises(NotFound):
+        selectors.rates_breakdown(
+            user=reviewer, region_code="3301", organization_id=h["x"].pk, **march
+        )
+
+
+# --- what the pages read beside the lists --------------------------------------------------
+def test_page_reads_start_from_what_the_user_may_see(queues, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    org, reviewer, t, other = queues
+    services.task_request_supplement(actor=reviewer, task=t["later"], missing=["户口簿"])
+    waiting = type(t["later"]).objects.get(pk=t["later"].pk)
+    assert waiting.state == TaskState.SUPPLEMENT
+    applicant_user = waiting.case.applicant.user
+    stranger, _theirs = kf.citizen_account()
+    other_reviewer = kf.reviewer_of(other.organization)
+    # The open notice: the applicant and the department read it, nobody else.
+    for user in (applicant_user, reviewer):
+        found = selectors.open_notices_by_task(user=user, tasks=[waiting, t["new"]])
+        assert list(found) == [waiting.pk] and found[waiting.pk]
+    for user in (stranger, other_reviewer):
+        assert selectors.open_notices_by_task(user=user, tasks=[waiting]) == {}
+    # Materials promised for later, the same way.
+    case = kf.submit(
+        applicant_user,
+        waiting.case.applicant,
+        items=[kf.online_item(materials=[{"name": "参保登记表", "shortfall_allowed": True}])],
+        materials={"参保登记表": {"promised_on": timezone.localdate() + datetime.timedelta(7)}},
+    ).case
+    assert [
+        m.name
+        for m in selectors.promised_materials(user=applicant_user, case_ids=[case.pk])[case.pk]
+    ] == ["参保登记表"]
+    assert selectors.promised_materials(user=stranger, case_ids=[case.pk]) == {}
+    # Uploads: one's own only.
+    mine = kf.upload(applicant_user)
+    assert selectors.uploads_of(user=applicant_user, ids=[str(mine.pk), "x", None]) == {
+        mine.pk: mine
+    }
+    assert selectors.uploads_of(user=stranger, ids=[mine.pk]) == {}
+    assert selectors.upload_same(user=applicant_user, sha256=mine.sha256, name="scan.pdf") == mine
+    assert selectors.upload_same(user=stranger, sha256=mine.sha256, name="scan.pdf") is None
+    # The heads who may approve an extension: for those who see the department's tasks.
+    head = kf.reviewer_of(org, head=True)
+    assert list(selectors.department_heads(user=reviewer, organization=org)) == [head]
+    assert list(selectors.department_heads(user=other_reviewer, organization=org)) == []
+    assert list(selectors.department_heads(user=stranger, organization=org)) == []
+
+
+def test_an_applicants_records_are_read_by_them_or_at_a_window():
+    marriage = kf.online_item(materials=[{"name": "结婚登记申请书"}], result_name="结婚证")
+    hukou = kf.online_item(
+        materials=[{"name": "结婚证", "source": "issued_by_item", "source_item": marriage}]
+    )
+    user, applicant = kf.citizen_account(name="林晓")
+    task = kf.submit(user, applicant, items=[marriage]).case.tasks.get()
+    reviewer = kf.reviewer_of(task.organization)
+    services.task_accept(actor=reviewer, task=task)
+    services.task_approve(actor=reviewer, task=task)
+    materials = materials_of([live_version(hukou)])
+    clerk = kf.clerk_of(f.organization(name="桐庐县行政服务中心"))
+    stranger, _theirs = kf.citizen_account()
+    # A window clerk finds the applicant present by the identity number they checked.
+    found = selectors.applicant_find(user=clerk, kind="person", identifier=applicant.identifier)
+    assert found == applicant
+    assert (
+        selectors.applicant_find(user=clerk, kind="person", identifier=f.identity_number("330122"))
+        is None
+    )
+    with pytest.raises(ValidationFailed):
+        selectors.applicant_find(user=clerk, kind="person", identifier="330122198001010000")
+    for nobody in (stranger, reviewer):
+        assert (
+            selectors.applicant_find(user=nobody, kind="person", identifier=applicant.identifier)
+            is None
+        )
+    for reader in (user, clerk):
+        records = selectors.matching_records(user=reader, applicant=applicant, materials=materials)
+        assert [r.title for r in records[0]] == ["结婚证"]
+    assert selectors.matching_records(user=stranger, applicant=applicant, materials=materials) == {}
+    assert selectors.matching_records(user=clerk, applicant=None, materials=materials) == {}

@@ -15,10 +15,12 @@ from onevisit.cases.choices import CaseState, Channel, DeliveryMethod, MaterialS
 from onevisit.cases.models import Case, Record, Rectification
 from onevisit.catalog import selectors as catalog_selectors
 from onevisit.catalog.choices import EventKind, MaterialSource
+from onevisit.core.models import Role
 from onevisit.testing import case_factories as kf
 from onevisit.testing import catalog_factories as cf
 from onevisit.testing import duty_factories as df
 from onevisit.testing import factories as f
+from onevisit.testing.api import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -508,16 +510,24 @@ def test_only_clerks_work_at_the_window(client, world):
 
 # --- rates --------------------------------------------------------------------------------------
 def test_rates_per_region_department_item_and_bundle(client, world):
-    reviewer = world["reviewers"]["insurance"]
+    # A reviewer reads their own department's figures (the API's rule): the civil affairs
+    # bureau completed the marriage case of the fixture — online, no visit.
+    reviewer = kf.reviewer_of(world["orgs"]["civil"])
     client.force_login(reviewer)
     response = client.get(reverse("cases:rates"))
     assert response.status_code == 200
     html = response.content.decode()
-    # The marriage case of the fixture: online, completed, no visit.
     assert 'id="rates-region"' in html and "100.0%" in html
     assert "桐庐县民政局" in html
     bad = client.get(reverse("cases:rates"), {"region": "x", "start": "2026-02-01"})
     assert bad.status_code == 400
+    # Another department's reviewer does not read the civil affairs bureau's figures.
+    client.force_login(world["reviewers"]["insurance"])
+    html = client.get(reverse("cases:rates")).content.decode()
+    assert "桐庐县医疗保障局" in html and "100.0%" not in html
+    assert "桐庐县民政局" not in html.split('id="rates-department"')[1]
+    civil = {"organization": world["orgs"]["civil"].pk}
+    assert client.get(reverse("cases:rates"), civil).status_code == 404
     client.force_login(world["citizen"])
     assert client.get(reverse("cases:rates")).status_code == 404
 
@@ -550,11 +560,67 @@ def test_rates_count_the_window_case_as_not_one_visit(client, world):
     assert [c.split("<")[0] for c in row.split("<td>")[1:]] == ["1", "0", "0.0%", "0", "0.0%"]
 
 
+def _first_row(html: str, table: str) -> list[str]:
+    row = html.split(f'id="rates-{table}"')[1].split("<tbody>")[1].split("</tr>")[0]
+    return [c.split("<")[0] for c in row.split("<td>")[1:]]
+
+
+def test_the_rates_page_refuses_what_the_api_refuses(client, world):
+    """One rule (`selectors.rates_scope`) for the page and `GET /api/cases/rates`: the same
+    requests are refused (404) or ambiguous (400), and the figures shown agree."""
+    county, civil = world["county"], world["orgs"]["civil"]
+    supervisor = f.UserFactory()
+    f.grant(supervisor, Role.SUPERVISOR, region=county)
+    elsewhere = f.UserFactory()
+    f.grant(elsewhere, Role.SUPERVISOR, region=df.county("330603", "柯桥区"))
+    officer = f.UserFactory()
+    f.grant(officer, Role.ESTABLISHMENT_OFFICER, region=county)
+    admin = f.UserFactory()
+    f.grant(admin, Role.SYSTEM_ADMINISTRATOR, region=df.province())
+    civil_reviewer = kf.reviewer_of(civil)
+    two_departments = kf.reviewer_of(world["orgs"]["police"])
+    f.grant(two_departments, Role.DEPARTMENT_REVIEWER, region=county, organization=civil)
+    insurance = world["reviewers"]["insurance"]
+    requests = [
+        (world["citizen"], {}, 404),
+        (world["clerk"], {}, 404),
+        (insurance, {"organization": civil.pk}, 404),
+        (supervisor, {"region": "33"}, 404),
+        (elsewhere, {"region": "330122"}, 404),
+        (two_departments, {}, 400),
+        (insurance, {}, 200),
+        (civil_reviewer, {"region": "330122"}, 200),
+        (two_departments, {"organization": civil.pk}, 200),
+        (supervisor, {}, 200),
+        (supervisor, {"organization": civil.pk}, 200),
+        (officer, {"region": "330122"}, 200),
+        (elsewhere, {}, 200),
+        (admin, {"region": "33"}, 200),
+    ]
+    for user, params, status in requests:
+        api = api_client(user).get("/api/cases/rates", params)
+        client.force_login(user)
+        page = client.get(reverse("cases:rates"), params)
+        assert (api.status_code, page.status_code) == (status, status), (user, params)
+        if status != 200:
+            continue
+        # The page's first row (its region, or the user's department) counts what the API
+        # counts for the same request.
+        figures = api.json()
+        first = _first_row(page.content.decode(), "region")
+        assert first[:2] == [str(figures["completed"]), str(figures["one_visit"])], params
+    # What a reviewer reads is their department's: the same counts as the API's default.
+    client.force_login(civil_reviewer)
+    html = client.get(reverse("cases:rates")).content.decode()
+    assert _first_row(html, "department")[:3] == ["1", "1", "100.0%"]
+    assert api_client(civil_reviewer).get("/api/cases/rates").json()["completed"] == 1
+
+
 def test_every_page_renders_for_its_role(client, world):
     pages = {
         world["citizen"]: ["cases:apply_index", "cases:mine"],
         world["reviewers"]["police"]: ["cases:tasks", "cases:rates"],
-        world["clerk"]: ["cases:window", "cases:rates"],
+        world["clerk"]: ["cases:window"],
     }
     for user, names in pages.items():
         client.force_login(user)
@@ -572,4 +638,6 @@ def test_every_page_renders_for_its_role(client, world):
     assert reverse("cases:rates") not in nav
     client.force_login(world["clerk"])
     nav = client.get(reverse("home")).content.decode().split("</nav>")[0]
-    assert reverse("cases:window") in nav and reverse("cases:rates") in nav
+    assert reverse("cases:window") in nav
+    # A window clerk reads no one-visit figures, on the page as through the API.
+    assert client.get(reverse("cases:rates")).status_code == 404

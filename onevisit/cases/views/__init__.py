@@ -13,6 +13,7 @@ from .cases import (
     case_pickup,
     case_rate,
     case_supplement,
+    case_supplement_in_person,
     material_file,
     my_cases,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "case_pickup",
     "case_rate",
     "case_supplement",
+    "case_supplement_in_person",
     "material_file",
     "my_cases",
     "rates",

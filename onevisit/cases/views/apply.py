@@ -39,8 +39,6 @@ from ..services import MaterialInput, Submission
 from ..services.common import clerk_window
 from .common import (
     language,
-    matching_records,
-    own_uploads,
     page_status,
     redirect_to,
     remember_check_code,
@@ -188,11 +186,62 @@ def _existing_case(user, key: str):
     return selectors.cases_visible_to(user).filter(submitted_by=user, idempotency_key=key).first()
 
 
+@dataclass
+class Present:
+    """At the window: what the lookup of the applicant present found."""
+
+    identifier_given: bool
+    applicant: object | None = None
+    error: str = ""
+    records: int = 0
+
+
+def _applicant_present(user, data) -> Present:
+    """The registered applicant whose identity number the clerk entered (after checking the
+    document the applicant shows), if any."""
+    identifier = (data.get("applicant_identifier") or "").strip()
+    if not identifier:
+        return Present(identifier_given=False)
+    try:
+        applicant = selectors.applicant_find(
+            user=user, kind=data.get("applicant_kind") or "", identifier=identifier
+        )
+    except DomainError as exc:
+        return Present(identifier_given=True, error=exc.message)
+    return Present(identifier_given=True, applicant=applicant)
+
+
+def _looked_up(data, records: dict) -> dict:
+    """The form as the clerk filled it in, to show again after a lookup. A material that
+    can now come from the applicant's records is offered that way first."""
+    initial = {k: v for k, v in data.items() if not k.endswith("_file")}
+    for n in records:
+        initial.pop(f"m{n}_how", None)
+    initial.pop("lookup", None)
+    if not initial.get("idempotency_key"):
+        initial["idempotency_key"] = new_idempotency_key()
+    return initial
+
+
 def intake_page(request, offer: Offer, *, channel: str, template: str, context: dict):
-    """Show the application form, or take it in: one case however often it is sent."""
-    applicant = selectors.applicant_of(request.user) if channel == Channel.ONLINE else None
-    records = matching_records(applicant, offer.materials)
-    form_class = WindowIntakeForm if channel == Channel.WINDOW else ApplyForm
+    """Show the application form, or take it in: one case however often it is sent.
+
+    At a window, the clerk may first look up the applicant by the identity number entered
+    (the "look up" button, by htmx or a plain POST): when the applicant is registered, the
+    materials their records can stand for are offered from the records, used only when
+    the clerk ticks that the applicant consents."""
+    at_window = channel == Channel.WINDOW
+    applicant = None if at_window else selectors.applicant_of(request.user)
+    present = None
+    if at_window and request.method == "POST":
+        present = _applicant_present(request.user, request.POST)
+    whose = present.applicant if present is not None else applicant
+    records = selectors.matching_records(
+        user=request.user, applicant=whose, materials=offer.materials
+    )
+    if present is not None:
+        present.records = sum(len(found) for found in records.values())
+    form_class = WindowIntakeForm if at_window else ApplyForm
     kwargs = {
         "form_fields": offer.form,
         "materials": offer.materials,
@@ -201,15 +250,26 @@ def intake_page(request, offer: Offer, *, channel: str, template: str, context: 
         "language": language(),
     }
     error, status = None, 200
-    if request.method == "POST":
+    if present is not None and request.POST.get("lookup"):
+        # Look up only: nothing is stored or submitted; the form comes back with the
+        # applicant's records offered.
+        data = request.POST
+        uploads = selectors.uploads_of(
+            user=request.user, ids=[data.get(f"m{n}_upload") for n in range(len(offer.materials))]
+        )
+        form = form_class(initial=_looked_up(data, records), uploads=uploads, **kwargs)
+        if not present.identifier_given:
+            present.error = _("Enter the identity number or credit code first.")
+        status = 400 if present.error else 200
+    elif request.method == "POST":
         done = _existing_case(request.user, request.POST.get("idempotency_key", ""))
         if done is not None:
             messages.info(request, _("This application was already received."))
             return redirect_to(request, reverse("cases:case", args=[done.number]))
         data = request.POST.copy()
         file_errors = _receive_files(request, data, offer)
-        uploads = own_uploads(
-            request.user, [data.get(f"m{n}_upload") for n in range(len(offer.materials))]
+        uploads = selectors.uploads_of(
+            user=request.user, ids=[data.get(f"m{n}_upload") for n in range(len(offer.materials))]
         )
         form = form_class(data, request.FILES, uploads=uploads, **kwargs)
         valid = form.is_valid()
@@ -234,7 +294,8 @@ def intake_page(request, offer: Offer, *, channel: str, template: str, context: 
         "form": form,
         "error": error,
         "applicant": applicant,
-        "can_apply": channel == Channel.WINDOW
+        "present": present,
+        "can_apply": at_window
         or (applicant is not None and not offer.missing and not offer.closed_online),
     }
     return render(request, template, context, status=status)

@@ -26,11 +26,8 @@ from ..forms import DispatchForm, RatingForm, SupplementForm
 from ..services.common import CLERKS
 from .common import (
     form_answers,
-    missing_by_task,
-    own_uploads,
     page_status,
     pop_check_code,
-    promised_materials,
     redirect_to,
     store_upload,
 )
@@ -57,8 +54,8 @@ def my_cases(request):
     more = len(cases) > limit
     cases = cases[:limit]
     tasks = [t for c in cases for t in c.task_list]
-    missing = missing_by_task(tasks)
-    promised = promised_materials([c.pk for c in cases])
+    missing = selectors.open_notices_by_task(user=request.user, tasks=tasks)
+    promised = selectors.promised_materials(user=request.user, case_ids=[c.pk for c in cases])
     rows = [
         {
             "case": c,
@@ -80,7 +77,7 @@ def _case_context(request, number: str, **extra) -> dict:
     detail = selectors.case_detail(user=request.user, number=number)
     case = detail.case
     scope = selectors.task_scope(request.user)
-    missing = missing_by_task(detail.tasks)
+    missing = selectors.open_notices_by_task(user=request.user, tasks=detail.tasks)
     tasks = [
         {
             "task": t,
@@ -127,7 +124,9 @@ def _case_context(request, number: str, **extra) -> dict:
         and case.state == CaseState.DECIDED
         and case.delivery_method == DeliveryMethod.EXPRESS,
     }
-    if is_applicant and open_items and case.state == CaseState.NEEDS_SUPPLEMENT:
+    # The applicant supplies online; a window clerk takes in what the applicant brought.
+    context["supplement_in_person"] = is_clerk and not is_applicant
+    if (is_applicant or is_clerk) and open_items and case.state == CaseState.NEEDS_SUPPLEMENT:
         context["supplement_form"] = SupplementForm(names=open_items)
     if is_applicant and case.state == CaseState.COMPLETED and None not in rated:
         context["rating_form"] = RatingForm(organizations=organizations)
@@ -152,14 +151,11 @@ def _refused(request, number: str, status: int, **extra):
     )
 
 
-@login_required
-@require_POST
-def case_supplement(request, number: str):
-    """The applicant supplies, online and at once, everything the open notices ask for."""
-    case = _case_or_404(request.user, number)
+def _take_supplement(request, case, *, in_person: bool):
+    """Everything the open notices ask for, one file each, in one submission: online by the
+    applicant, or scanned at the window by a clerk (one more visit)."""
+    number = case.number
     detail = selectors.case_detail(user=request.user, number=number)
-    if not detail.is_applicant:
-        raise Http404("No such case")
     names = selectors.open_notice_items(detail.tasks)
     data = request.POST.copy()
     file_errors = {}
@@ -171,7 +167,9 @@ def case_supplement(request, number: str):
             data[f"s{n}_upload"] = str(store_upload(request.user, file).pk)
         except DomainError as exc:
             file_errors[n] = exc.message
-    uploads = own_uploads(request.user, [data.get(f"s{n}_upload") for n in range(len(names))])
+    uploads = selectors.uploads_of(
+        user=request.user, ids=[data.get(f"s{n}_upload") for n in range(len(names))]
+    )
     form = SupplementForm(data, request.FILES, names=names, uploads=uploads)
     valid = form.is_valid()
     for n, message in file_errors.items():
@@ -184,7 +182,7 @@ def case_supplement(request, number: str):
         return _refused(request, number, 400, supplement_form=form)
     given = {name: form.cleaned_data.get(f"s{n}_upload") for n, name in enumerate(names)}
     try:
-        services.case_supplement(actor=request.user, case=case, uploads=given)
+        services.case_supplement(actor=request.user, case=case, uploads=given, in_person=in_person)
     except DomainError as exc:
         return _refused(
             request,
@@ -193,8 +191,35 @@ def case_supplement(request, number: str):
             supplement_form=form,
             supplement_error=exc.message,
         )
-    messages.success(request, _("Thank you: everything asked for was supplied."))
+    if in_person:
+        messages.success(
+            request,
+            _("The supplement brought in person was taken in; the visit is recorded."),
+        )
+    else:
+        messages.success(request, _("Thank you: everything asked for was supplied."))
     return redirect_to(request, reverse("cases:case", args=[number]) + "#tasks")
+
+
+@login_required
+@require_POST
+def case_supplement(request, number: str):
+    """The applicant supplies, online and at once, everything the open notices ask for."""
+    case = _case_or_404(request.user, number)
+    if case.applicant.user_id != request.user.pk:
+        raise Http404("No such case")
+    return _take_supplement(request, case, in_person=False)
+
+
+@login_required
+@require_POST
+def case_supplement_in_person(request, number: str):
+    """At the window (one visit): the applicant brought what the open notices ask for; the
+    clerk scans each item and takes everything in at once, and the clocks run again. A case
+    the clerk may not see (not taken in at their window, no task of their organization) is
+    a 404."""
+    case = _clerk_case(request, number)
+    return _take_supplement(request, case, in_person=True)
 
 
 @login_required

@@ -1,6 +1,6 @@
 """What the service-desk pages share: answering htmx and plain requests alike, uploads
-from form files, the check code shown once, and the reads the pages need beyond the
-selectors (always starting from what the selectors let the user see)."""
+from form files, the check code shown once, and the labels of the case's form. Reads go
+through `selectors`."""
 
 from __future__ import annotations
 
@@ -11,25 +11,13 @@ from django.utils import translation
 from django_htmx.http import HttpResponseClientRedirect
 
 from onevisit.core.errors import DomainError
-from onevisit.core.models import Role
 from onevisit.core.scoping import assignments_of
 
-from .. import services
-from ..choices import MaterialState, TaskState
-from ..models import CaseMaterial, Record, SupplementNotice, Upload
-from ..services.intake import record_matches
+from .. import selectors, services
+from ..models import Upload
 
 #: The session key under which a new case's check code waits to be shown once.
 CHECK_CODES = "cases_check_codes"
-#: Roles that read the visit rates.
-READS_RATES = {
-    Role.WINDOW_CLERK,
-    Role.DEPARTMENT_REVIEWER,
-    Role.DEPARTMENT_HEAD,
-    Role.ESTABLISHMENT_OFFICER,
-    Role.SUPERVISOR,
-    Role.SYSTEM_ADMINISTRATOR,
-}
 
 
 def redirect_to(request, url: str):
@@ -73,75 +61,13 @@ def store_upload(user, file) -> Upload:
     content = file.read()
     name = (file.name or "file").rsplit("/", 1)[-1][:150]
     digest = hashlib.sha256(content).hexdigest()
-    same = (
-        Upload.objects.filter(uploaded_by=user, sha256=digest, original_name=name)
-        .order_by("-pk")
-        .first()
-    )
+    same = selectors.upload_same(user=user, sha256=digest, name=name)
     if same is not None:
         return same
     return services.upload_create(actor=user, name=name, content=content)
 
 
-def own_uploads(user, ids) -> dict[int, Upload]:
-    """The user's own uploads among `ids` (form fields carry them between attempts)."""
-    wanted = set()
-    for value in ids:
-        try:
-            wanted.add(int(value))
-        except (TypeError, ValueError):
-            continue
-    if not wanted:
-        return {}
-    return {u.pk: u for u in Upload.objects.filter(pk__in=wanted, uploaded_by=user)}
-
-
-# --- records, what is missing ---------------------------------------------------------------
-def matching_records(applicant, materials) -> dict[int, list[Record]]:
-    """{material index: the applicant's records that can stand for it}."""
-    if applicant is None:
-        return {}
-    wanted = [
-        (n, m)
-        for n, m in enumerate(materials)
-        if any(x.source in ("issued_by_item", "electronic_licence") for x in m.materials)
-    ]
-    if not wanted:
-        return {}
-    records = list(Record.objects.filter(applicant=applicant).select_related("issued_by"))
-    found = {}
-    for n, m in wanted:
-        matches = [r for r in records if record_matches(r, m)]
-        if matches:
-            found[n] = matches
-    return found
-
-
-def missing_by_task(tasks) -> dict[int, list[dict]]:
-    """{task id: the rows of its open notice} for the tasks waiting for a supplement."""
-    waiting = [t.pk for t in tasks if t.state == TaskState.SUPPLEMENT]
-    if not waiting:
-        return {}
-    found: dict[int, list[dict]] = {}
-    notices = SupplementNotice.objects.filter(task_id__in=waiting, answered_at__isnull=True)
-    for notice in notices.order_by("task_id", "number"):
-        found[notice.task_id] = list(notice.missing)
-    return found
-
-
-def promised_materials(case_ids) -> dict[int, list[CaseMaterial]]:
-    """{case id: materials promised for later (容缺) or missing}."""
-    if not case_ids:
-        return {}
-    found: dict[int, list[CaseMaterial]] = {}
-    rows = CaseMaterial.objects.filter(
-        case_id__in=list(case_ids), state__in=[MaterialState.SHORTFALL, MaterialState.MISSING]
-    )
-    for m in rows.order_by("case_id", "id"):
-        found.setdefault(m.case_id, []).append(m)
-    return found
-
-
+# --- the case's form -------------------------------------------------------------------------
 def form_answers(case, versions) -> list[tuple[str, object]]:
     """The answers of the case's form, labelled in the page's language by the versions'
     form fields (the first label found for a key)."""
@@ -157,11 +83,8 @@ def form_answers(case, versions) -> list[tuple[str, object]]:
     return [(labels.get(k, k), v) for k, v in case.form_data.items() if not k.startswith("_")]
 
 
-def may_read_rates(user) -> bool:
-    return bool(user.is_superuser) or any(a.role in READS_RATES for a in assignments_of(user))
-
-
 def home_region_code(user) -> str:
+    """The region of the user's first role that has one (the page's default region)."""
     for a in assignments_of(user):
         if a.region_id:
             return a.region.code

@@ -1,13 +1,19 @@
 """The visit rates (跑动次数): the share of cases completed with at most one visit and with
 none, for a period, per region, department, item and bundle — computed from the visits
-really recorded."""
+really recorded.
+
+Who reads which figures is one rule, `selectors.rates_scope`, shared with the API: the
+system administrator any; supervisors and establishment officers their region's subtree;
+department reviewers and heads their own department; anyone else gets a 404, and so does a
+region or department outside what the user may read.
+"""
 
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,15 +21,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from onevisit.catalog import selectors as catalog_selectors
-from onevisit.catalog.models import Bundle, ServiceItem
-from onevisit.orgs.models import Organization
-from onevisit.regions import selectors as region_selectors
+from onevisit.core.errors import NotFound, ValidationFailed
 
 from .. import selectors
-from ..choices import CaseState
 from ..forms import RatesForm
-from ..models import Task
-from .common import home_region_code, may_read_rates
+from .common import home_region_code
 
 #: At most this many rows per table (the busiest first).
 ROWS = 50
@@ -33,37 +35,67 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
-def _row(label: str, rates, **extra) -> dict:
+def _row(label: str, rates, url: str = "") -> dict:
     return {
         "label": label,
+        "url": url,
         "completed": rates.completed,
         "one_visit": rates.one_visit,
         "one_visit_rate": _percent(rates.one_visit_rate),
         "zero_visit": rates.zero_visit,
         "zero_visit_rate": _percent(rates.zero_visit_rate),
-        **extra,
     }
 
 
-def _busiest(field: str, code: str, start, end) -> list:
-    """The ids (by `field` of the tasks) with the most completed cases in the period."""
-    qs = Task.objects.filter(
-        case__state=CaseState.COMPLETED,
-        case__region__code__startswith=code,
-        case__completed_on__gte=start,
-        case__completed_on__lte=end,
-    )
-    rows = qs.values(field).annotate(n=Count("case_id", distinct=True)).order_by("-n", field)
-    return [r[field] for r in rows[:ROWS] if r[field] is not None]
+def _tables(report, start, end) -> list[dict]:
+    period = {"start": start.isoformat(), "end": end.isoformat()}
+    org = {"organization": report.organization.pk} if report.organization else {}
+
+    def link(**params) -> str:
+        return "?" + urlencode({**params, **period})
+
+    items = [item for item, _rates in report.by_item]
+    live = catalog_selectors.live_versions(items)
+    return [
+        {
+            "key": "region",
+            "title": _("By region"),
+            "rows": [
+                _row(r.name, rates, link(region=r.code, **org)) for r, rates in report.by_region
+            ],
+        },
+        {
+            "key": "department",
+            "title": _("By department"),
+            "rows": [
+                _row(o.name, rates, link(region=report.region.code, organization=o.pk))
+                for o, rates in report.by_organization
+            ],
+        },
+        {
+            "key": "item",
+            "title": _("By service item"),
+            "rows": [
+                _row(live[i.pk].name if i.pk in live else i.implementation_code, rates)
+                for i, rates in report.by_item
+            ],
+        },
+        {
+            "key": "bundle",
+            "title": _("By one-thing bundle"),
+            "rows": [_row(b.name, rates) for b, rates in report.by_bundle],
+        },
+    ]
 
 
 @login_required
 @require_GET
 def rates(request):
-    """One-visit and zero-visit rates per region, department, item and bundle."""
-    if not may_read_rates(request.user):
-        raise Http404("No rates")
-    form = RatesForm(request.GET or None)
+    """One-visit and zero-visit rates per region, department, item and bundle, within the
+    figures the user may read (the API's rule)."""
+    user = request.user
+    organizations = selectors.rates_organizations(user)
+    form = RatesForm(request.GET or None, organizations=organizations)
     status, data = 200, {}
     if request.GET:
         if form.is_valid():
@@ -73,52 +105,38 @@ def rates(request):
     today = timezone.localdate()
     start = data.get("start") or datetime.date(today.year, 1, 1)
     end = data.get("end") or today
-    code = data.get("region") or home_region_code(request.user) or "33"
-    region = region_selectors.region_get(code=code)
-    period = {"start": start, "end": end}
-
-    regions = [region, *region_selectors.region_children(region=region).order_by("code")[:ROWS]]
-    by_region = [
-        _row(r.name, selectors.visit_rates(region_code=r.code, **period), code=r.code)
-        for r in regions
-    ]
-    org_ids = _busiest("organization_id", code, start, end)
-    orgs = Organization.objects.in_bulk(org_ids)
-    by_department = [
-        _row(
-            orgs[pk].name,
-            selectors.visit_rates(region_code=code, organization_id=pk, **period),
+    context = {"form": form, "start": start, "end": end, "region": None, "tables": []}
+    try:
+        region, organization = selectors.rates_scope(
+            user, data.get("region") or None, data.get("organization")
         )
-        for pk in org_ids
-        if pk in orgs
-    ]
-    item_ids = _busiest("item_id", code, start, end)
-    items = ServiceItem.objects.in_bulk(item_ids)
-    live = catalog_selectors.live_versions(list(items.values()))
-    names = {pk: live[pk].name if pk in live else i.implementation_code for pk, i in items.items()}
-    by_item = [
-        _row(names.get(pk, str(pk)), selectors.visit_rates(region_code=code, item_id=pk, **period))
-        for pk in item_ids
-    ]
-    bundle_ids = _busiest("case__bundle_id", code, start, end)
-    bundles = Bundle.objects.in_bulk(bundle_ids)
-    by_bundle = [
-        _row(bundles[pk].name, selectors.visit_rates(region_code=code, bundle_id=pk, **period))
-        for pk in bundle_ids
-        if pk in bundles
-    ]
+        code = region or home_region_code(user) or "33"
+        report = selectors.rates_breakdown(
+            user=user,
+            region_code=code,
+            organization_id=organization,
+            start=start,
+            end=end,
+            limit=ROWS,
+        )
+    except NotFound:
+        raise Http404("No rates")
+    except ValidationFailed as exc:
+        # Several regions or departments and none chosen: say so next to the form.
+        context["error"] = exc.message
+        return render(request, "cases/rates.html", context, status=400)
     if not request.GET:
-        form = RatesForm(initial={"region": code, "start": start, "end": end})
-    context = {
-        "form": form,
-        "region": region,
-        "start": start,
-        "end": end,
-        "tables": [
-            {"key": "region", "title": _("By region"), "rows": by_region},
-            {"key": "department", "title": _("By department"), "rows": by_department},
-            {"key": "item", "title": _("By service item"), "rows": by_item},
-            {"key": "bundle", "title": _("By one-thing bundle"), "rows": by_bundle},
-        ],
-    }
+        form = RatesForm(
+            initial={"region": code, "organization": organization, "start": start, "end": end},
+            organizations=organizations,
+        )
+    if report.organization is not None and report.organization not in organizations:
+        widget = form.fields["organization"].widget
+        widget.choices = [*widget.choices, (report.organization.pk, report.organization.name)]
+    context.update(
+        form=form,
+        region=report.region,
+        organization=report.organization,
+        tables=_tables(report, start, end),
+    )
     return render(request, "cases/rates.html", context, status=status)

@@ -119,7 +119,8 @@ def task_queue(request):
 # --- the actions ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Action:
-    """A reviewer action: its form, its service call and what it says when done."""
+    """A reviewer action: its form (`form(user, task, data=None)`), its service call
+    (`run(user, task, form)`) and what it says when done."""
 
     key: str
     label: str
@@ -141,7 +142,7 @@ ACTIONS = {
             "accept",
             gettext_lazy("Accept (受理)"),
             (TaskState.SUBMITTED,),
-            lambda task, data=None: ActionForm(data, prefix="accept"),
+            lambda user, task, data=None: ActionForm(data, prefix="accept"),
             lambda user, task, form: services.task_accept(actor=user, task=task),
             gettext_lazy("The application was accepted; the clock runs."),
             primary=True,
@@ -150,7 +151,7 @@ ACTIONS = {
             "not_accept",
             gettext_lazy("Do not accept (不予受理)"),
             (TaskState.SUBMITTED,),
-            lambda task, data=None: NotAcceptForm(data, prefix="not_accept"),
+            lambda user, task, data=None: NotAcceptForm(data, prefix="not_accept"),
             lambda user, task, form: services.task_not_accept(
                 actor=user, task=task, reason=form.cleaned_data["reason"]
             ),
@@ -160,7 +161,7 @@ ACTIONS = {
             "supplement",
             gettext_lazy("Request a supplement (一次性告知)"),
             (TaskState.SUBMITTED, TaskState.ACCEPTED),
-            lambda task, data=None: SupplementRequestForm(
+            lambda user, task, data=None: SupplementRequestForm(
                 data,
                 prefix="supplement",
                 material_names=_materials_of(task),
@@ -179,7 +180,7 @@ ACTIONS = {
             "suspend",
             gettext_lazy("Suspend the clock (中止)"),
             (TaskState.ACCEPTED,),
-            lambda task, data=None: SuspendForm(data, prefix="suspend"),
+            lambda user, task, data=None: SuspendForm(data, prefix="suspend"),
             lambda user, task, form: services.task_suspend(
                 actor=user,
                 task=task,
@@ -192,7 +193,7 @@ ACTIONS = {
             "resume",
             gettext_lazy("Resume the clock"),
             (TaskState.SUSPENDED,),
-            lambda task, data=None: ActionForm(data, prefix="resume"),
+            lambda user, task, data=None: ActionForm(data, prefix="resume"),
             lambda user, task, form: services.task_resume(actor=user, task=task),
             gettext_lazy("The clock runs again."),
             primary=True,
@@ -201,8 +202,10 @@ ACTIONS = {
             "extend",
             gettext_lazy("Extend the time limit (延期)"),
             (TaskState.ACCEPTED, TaskState.SUSPENDED, TaskState.SUPPLEMENT),
-            lambda task, data=None: ExtendForm(
-                data, prefix="extend", organization=task.organization
+            lambda user, task, data=None: ExtendForm(
+                data,
+                prefix="extend",
+                heads=selectors.department_heads(user=user, organization=task.organization),
             ),
             lambda user, task, form: services.task_extend(
                 actor=user,
@@ -217,7 +220,7 @@ ACTIONS = {
             "approve",
             gettext_lazy("Approve (准予)"),
             (TaskState.ACCEPTED,),
-            lambda task, data=None: ApproveForm(data, prefix="approve"),
+            lambda user, task, data=None: ApproveForm(data, prefix="approve"),
             lambda user, task, form: services.task_approve(
                 actor=user, task=task, note=form.cleaned_data.get("note") or ""
             ),
@@ -228,7 +231,7 @@ ACTIONS = {
             "deny",
             gettext_lazy("Deny (不予许可)"),
             (TaskState.ACCEPTED,),
-            lambda task, data=None: DenyForm(data, prefix="deny"),
+            lambda user, task, data=None: DenyForm(data, prefix="deny"),
             lambda user, task, form: services.task_deny(
                 actor=user,
                 task=task,
@@ -254,7 +257,7 @@ def _task_context(request, pk: int, *, bound=None, error=None, notice=None) -> d
             actions.append(
                 {
                     "action": action,
-                    "form": form[1] if form else action.form(task),
+                    "form": form[1] if form else action.form(request.user, task),
                     "error": error if form else None,
                     "open": form is not None,
                     "url": reverse("cases:task_action", args=[task.pk, action.key]),
@@ -294,7 +297,7 @@ def task_action(request, pk: int, action: str):
     if spec is None or not holds_role_in(request.user, REVIEWERS, task.organization_id):
         raise Http404("No such action")
     template = "cases/_task_panel.html" if request.htmx else "cases/task.html"
-    form = spec.form(task, request.POST)
+    form = spec.form(request.user, task, request.POST)
     if not form.is_valid():
         context = _task_context(request, pk, bound=(action, form))
         return render(request, template, context, status=400)

@@ -1,6 +1,8 @@
 """The comprehensive window (综合窗口): intake for an applicant who is present (their identity
-checked against the document they show), and the results waiting for delivery — pick-up
-at the window (a visit) or express mail (with its tracking number).
+checked against the document they show, their records offered once they are looked up), a
+case found by its number (where a supplement brought in person is taken in), and the
+results waiting for delivery — pick-up at the window (a visit) or express mail (with its
+tracking number).
 
 Only a window clerk works here; anyone else gets a 404.
 """
@@ -63,8 +65,17 @@ def window(request):
     lookup = CaseLookupForm(request.GET if "number" in request.GET else None)
     if lookup.is_bound and lookup.is_valid():
         number = lookup.cleaned_data["number"].strip()
-        if selectors.cases_visible_to(request.user).filter(number=number).exists():
-            return redirect(reverse("cases:case", args=[number]))
+        state = (
+            selectors.cases_visible_to(request.user)
+            .filter(number=number)
+            .values_list("state", flat=True)
+            .first()
+        )
+        if state is not None:
+            # A supplement brought in person is taken in on the case page, where the
+            # list of what is missing is.
+            anchor = "#missing" if state == CaseState.NEEDS_SUPPLEMENT else ""
+            return redirect(reverse("cases:case", args=[number]) + anchor)
         lookup.add_error("number", _("No case you may see has this number."))
     offer, action = None, ""
     status = 400 if lookup.errors else 200
