@@ -82,7 +82,7 @@ format: install ## apply ruff's fixes and formatting
 messages: install ## update the zh_Hans catalogue and compile it (needs GNU gettext)
 	@command -v msgfmt >/dev/null || { sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
 	  $$sudo apt-get update -qq; DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq gettext; }
-	cd onevisit && ../$(MANAGE) makemessages -l zh_Hans --no-obsolete && ../$(MANAGE) compilemessages -l zh_Hans
+	$(MANAGE) makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=bench && $(MANAGE) compilemessages -l zh_Hans --ignore=.venv
 
 # --- benchmarks ----------------------------------------------------------------
 bench-data: install ## generate the province-scale dataset into var/bench/ (if missing)
@@ -101,6 +101,24 @@ bench-postgres: install ## the same benchmark on a throwaway PostgreSQL; writes 
 	trap 'scripts/postgres.sh stop "'"$$dir"'"; rm -rf var/bench/postgres' EXIT; \
 	export DATABASE_URL=$$(scripts/postgres.sh start "$$dir") ONEVISIT_BENCH_DIR=var/bench/postgres; \
 	$(PY) bench/generate.py && $(PY) bench/run.py --output bench/RESULTS-postgres.md
+
+# Issue 5 (the service desk): 1M cases generated in bulk (a few minutes; kept in var/bench/),
+# the lists measured at 1M and at 10k, then submissions through HTTP against a one-row insert.
+.PHONY: bench-cases bench-cases-postgres
+bench-cases: install ## service desk: 1M cases, list queries, submit vs insert; writes bench/RESULTS.md
+	@command -v wrk >/dev/null || { sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq; DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq wrk; }
+	$(PY) bench/cases_generate.py
+	$(PY) bench/cases_queries.py
+	$(PY) bench/cases_submit.py
+
+bench-cases-postgres: install ## the same on a throwaway PostgreSQL; sections in bench/RESULTS.md
+	@command -v wrk >/dev/null || { sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq; DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq wrk; }
+	@dir=$$(mktemp -d "$${TMPDIR:-/tmp}/onevisit-pg.XXXXXX"); \
+	trap 'scripts/postgres.sh stop "'"$$dir"'"; rm -rf var/bench/postgres-cases' EXIT; \
+	export DATABASE_URL=$$(scripts/postgres.sh start "$$dir") ONEVISIT_BENCH_DIR=var/bench/postgres-cases; \
+	$(PY) bench/cases_generate.py && $(PY) bench/cases_queries.py && $(PY) bench/cases_submit.py
 
 # --- CI ----------------------------------------------------------------------------
 # Legs in order, each under a heading with its time; the first failure stops the run.

@@ -315,7 +315,7 @@ def case_submit(
             _("This idempotency key was used for a different submission."),
             code="idempotency_key_reused",
         )
-    tasks = case.tasks.select_related("organization", "version")
+    tasks = intake.tasks or case.tasks.select_related("organization", "version")
     body = {
         "number": case.number,
         "check_code": intake.check_code,

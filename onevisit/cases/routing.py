@@ -46,25 +46,30 @@ def route(items: list[ServiceItem], region: Region, day: datetime.date) -> dict[
             duty_id__in={i.duty_id for i in items},
             region__code__in=chain,
         )
-        .values_list("duty_id", "organization_id", "role", "region__code")
+        .select_related("organization", "region")
         .order_by("pk")
     )
-    best: dict[int, tuple[tuple[int, int], int]] = {}
-    for duty_id, org_id, role, code in rows:
-        rank = (depth[code], 0 if role == AssignmentRole.LEAD else 1)
-        if duty_id not in best or rank < best[duty_id][0]:
-            best[duty_id] = (rank, org_id)
-    wanted = {best[i.duty_id][1] for i in items if i.duty_id in best}
-    wanted |= {i.organization_id for i in items if i.duty_id not in best}
-    orgs = Organization.objects.filter(_exists_on(day)).select_related("region").in_bulk(wanted)
+    best: dict[int, tuple[tuple[int, int], Organization]] = {}
+    for a in rows:
+        rank = (depth[a.region.code], 0 if a.role == AssignmentRole.LEAD else 1)
+        if a.duty_id not in best or rank < best[a.duty_id][0]:
+            best[a.duty_id] = (rank, a.organization)
     routed: dict[int, Organization] = {}
     for item in items:
-        org_id = best[item.duty_id][1] if item.duty_id in best else item.organization_id
-        if org_id not in orgs:
+        org = best[item.duty_id][1] if item.duty_id in best else _implementer(item, day)
+        if org is None:
             raise Conflict(
                 _("No organization handles %(item)s in %(region)s on %(day)s.")
                 % {"item": item.implementation_code, "region": region.name, "day": day},
                 code="no_route",
             )
-        routed[item.pk] = orgs[org_id]
+        routed[item.pk] = org
     return routed
+
+
+def _implementer(item: ServiceItem, day: datetime.date) -> Organization | None:
+    """The item's implementing organization, if it exists on the day."""
+    org = item.organization
+    if org.valid_from <= day and (org.valid_to is None or org.valid_to > day):
+        return org
+    return None

@@ -15,6 +15,8 @@ import datetime
 from django.db import connection
 
 SEQUENCE = "cases_case_serial"
+#: SQLite: drop the used rows of the counter table every this many numbers.
+PRUNE_EVERY = 1000
 
 CREATE_SQL = {
     "postgresql": f"CREATE SEQUENCE IF NOT EXISTS {SEQUENCE}",
@@ -34,7 +36,8 @@ def next_serial() -> int:
             return cursor.fetchone()[0]
         cursor.execute(f"INSERT INTO {SEQUENCE} DEFAULT VALUES")  # noqa: S608
         serial = cursor.lastrowid
-        cursor.execute(f"DELETE FROM {SEQUENCE} WHERE id < %s", [serial])  # noqa: S608
+        if serial % PRUNE_EVERY == 0:  # the counter lives in sqlite_sequence; rows can go
+            cursor.execute(f"DELETE FROM {SEQUENCE} WHERE id < %s", [serial])  # noqa: S608
         return serial
 
 

@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onevisit.catalog.choices import CaseType, MaterialSource
-from onevisit.catalog.models import Bundle, ServiceItem
-from onevisit.catalog.selectors import bundle_items, form_of, live_versions, materials_of
+from onevisit.catalog.models import Bundle, BundleItem, ServiceItem
+from onevisit.catalog.selectors import form_of, live_versions, materials_of
 from onevisit.core.audit import audit_record
 from onevisit.core.errors import Conflict, NotFound, ValidationFailed
 from onevisit.regions.models import Region
@@ -74,6 +74,8 @@ class Intake:
     created: bool
     #: The check code for tracking without login; shown once, only when created.
     check_code: str = ""
+    #: The tasks created (only when created), with their organizations.
+    tasks: list = field(default_factory=list)
 
 
 def check_code_digest(number: str, code: str) -> str:
@@ -82,10 +84,14 @@ def check_code_digest(number: str, code: str) -> str:
 
 def _resolve_items(sub: Submission, day: datetime.date) -> tuple[Bundle | None, list[ServiceItem]]:
     if sub.bundle is not None:
-        bundle = Bundle.objects.filter(pk=sub.bundle, published=True).first()
-        if bundle is None:
+        entries = list(
+            BundleItem.objects.filter(bundle_id=sub.bundle, bundle__published=True)
+            .select_related("bundle", "item__organization", "item__region")
+            .order_by("position")
+        )
+        if not entries:
             raise NotFound(_("No such one-thing bundle."))
-        return bundle, bundle_items(bundle)
+        return entries[0].bundle, [e.item for e in entries]
     ids = list(dict.fromkeys(sub.items))
     if not ids:
         raise ValidationFailed(_("Choose at least one service item."), code="no_items")
@@ -251,7 +257,10 @@ def _create(actor, applicant, sub: Submission, key, digest, channel, now) -> Int
         raise ValidationFailed(_("Choose how the results are delivered."), code="delivery")
     if sub.delivery_method == DeliveryMethod.EXPRESS and not sub.delivery_address.strip():
         raise ValidationFailed(_("Express delivery needs an address."), code="delivery_address")
-    region = Region.objects.filter(code=sub.region or applicant.region.code).first()
+    if not sub.region or sub.region == applicant.region.code:
+        region = applicant.region
+    else:
+        region = Region.objects.filter(code=sub.region).first()
     if region is None:
         raise ValidationFailed(_("Unknown region “%(code)s”.") % {"code": sub.region})
     bundle, items = _resolve_items(sub, day)
@@ -342,4 +351,4 @@ def _create(actor, applicant, sub: Submission, key, digest, channel, now) -> Int
             from .review import complete_immediate_tasks
 
             complete_immediate_tasks(actor=actor, case=case, tasks=tasks, day=day)
-    return Intake(case, True, code)
+    return Intake(case, True, code, tasks)
