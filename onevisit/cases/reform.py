@@ -9,32 +9,18 @@ blocking line, like the duty itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.utils.translation import gettext as _
 
-from onevisit.duties.impact import abolished_by, successor_finder
+from onevisit.duties.impact import Follower, follower_sections, followers
 from onevisit.reforms.hooks import register_apply_hook
-from onevisit.reforms.impact import ImpactSection, name_of, register_impact_provider
+from onevisit.reforms.impact import ImpactSection, register_impact_provider
 from onevisit.reforms.simulation import Simulation
 
 from .choices import OPEN_STATES
 from .models import Task
 
 
-@dataclass
-class TaskMove:
-    task_id: int
-    label: str
-    source: int
-    target: int | str | None
-
-
-def planned_task_moves(plan, sim: Simulation) -> list[TaskMove]:
-    """Where each open task of an organization the plan abolishes goes (None: nowhere)."""
-    abolished = abolished_by(sim)
-    if not abolished:
-        return []
+def _open_tasks(abolished: set[int]):
     rows = (
         Task.objects.filter(organization_id__in=abolished, state__in=OPEN_STATES)
         .values_list(
@@ -42,37 +28,24 @@ def planned_task_moves(plan, sim: Simulation) -> list[TaskMove]:
         )
         .order_by("pk")
     )
-    find = successor_finder(plan, sim)
-    return [
-        TaskMove(pk, f"{number} {name}", org_id, find(org_id, function))
-        for pk, org_id, number, name, function in rows
-    ]
+    return ((pk, org, f"{number} {name}", function) for pk, org, number, name, function in rows)
+
+
+def planned_task_moves(plan, sim: Simulation) -> list[Follower]:
+    """Where each open task of an organization the plan abolishes goes (None: nowhere)."""
+    return followers(plan, sim, _open_tasks)
 
 
 @register_impact_provider("cases")
 def open_tasks_impact(plan, sim: Simulation) -> list[ImpactSection]:
-    moves = planned_task_moves(plan, sim)
-    moved = [
-        f"{m.label}: {name_of(sim, m.source)} → {name_of(sim, m.target)}"
-        for m in moves
-        if m.target is not None
-    ]
-    stranded = [
-        _("%(task)s, open in %(org)s: no organization takes its duty over")
-        % {"task": m.label, "org": name_of(sim, m.source)}
-        for m in moves
-        if m.target is None
-    ]
-    sections = []
-    if moved:
-        sections.append(ImpactSection("tasks_moved", _("Open tasks that move"), moved))
-    if stranded:
-        sections.append(
-            ImpactSection(
-                "tasks_stranded", _("Open tasks left without an organization"), stranded, True
-            )
-        )
-    return sections
+    return follower_sections(
+        sim,
+        planned_task_moves(plan, sim),
+        key="tasks",
+        moved_title=_("Open tasks that move"),
+        stranded_title=_("Open tasks left without an organization"),
+        stranded_line=_("%(label)s, open in %(org)s: no organization takes its duty over"),
+    )
 
 
 @register_apply_hook("cases")
@@ -83,11 +56,11 @@ def move_open_tasks(*, actor, plan, simulation: Simulation, orgs_by_ref: dict) -
     moves = [m for m in planned_task_moves(plan, simulation) if m.target is not None]
     if not moves:
         return
-    tasks = Task.objects.select_for_update().in_bulk([m.task_id for m in moves])
+    tasks = Task.objects.select_for_update().in_bulk([m.pk for m in moves])
     for move in moves:
         task_transfer(
             actor=actor,
-            task=tasks[move.task_id],
+            task=tasks[move.pk],
             to_organization=orgs_by_ref[move.target],
             legal_basis=plan.document_number,
         )

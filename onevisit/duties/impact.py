@@ -14,7 +14,7 @@ abolished); a split's part whose functions include the duty's function.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.utils import timezone, translation
@@ -275,3 +275,57 @@ def move_duties(*, actor, plan, simulation: Simulation, orgs_by_ref: dict) -> No
             legal_basis=plan.document_number,
         )
         held.add((assignment.duty_id, target.pk, assignment.region_id))
+
+
+# --- what follows a duty (service items, open tasks, enforcement items) -------------------
+@dataclass
+class Follower:
+    """Something held by an organization the plan abolishes, and where it goes with its duty."""
+
+    pk: int
+    label: str
+    source: int
+    target: Ref | None
+
+
+def followers(plan, sim: Simulation, rows_of: Callable[[set[int]], Iterable]) -> list[Follower]:
+    """Where each thing of an abolished organization goes. `rows_of(abolished ids)` yields
+    (pk, organization id, label, duty function text) of the things held by them."""
+    abolished = abolished_by(sim)
+    if not abolished:
+        return []
+    find = successor_finder(plan, sim)
+    return [
+        Follower(pk, label, org_id, find(org_id, function))
+        for pk, org_id, label, function in rows_of(abolished)
+    ]
+
+
+def follower_sections(
+    sim: Simulation,
+    moves: list[Follower],
+    *,
+    key: str,
+    moved_title: str,
+    stranded_title: str,
+    stranded_line: str,
+) -> list[ImpactSection]:
+    """The impact report's two sections for followers: those that move (`{key}_moved`) and
+    those no organization takes over (`{key}_stranded`, blocking). `stranded_line` is a
+    message with %(label)s and %(org)s."""
+    moved = [
+        f"{m.label}: {name_of(sim, m.source)} → {name_of(sim, m.target)}"
+        for m in moves
+        if m.target is not None
+    ]
+    stranded = [
+        stranded_line % {"label": m.label, "org": name_of(sim, m.source)}
+        for m in moves
+        if m.target is None
+    ]
+    sections = []
+    if moved:
+        sections.append(ImpactSection(f"{key}_moved", moved_title, moved))
+    if stranded:
+        sections.append(ImpactSection(f"{key}_stranded", stranded_title, stranded, True))
+    return sections
