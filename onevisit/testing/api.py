@@ -41,3 +41,20 @@ def connections_kept_open():
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
+
+
+def post_json(client, url: str, data=None, method: str = "post"):
+    """Send `data` (default `{}`) as a JSON body."""
+    return getattr(client, method)(
+        url, data if data is not None else {}, content_type="application/json"
+    )
+
+
+def assert_error(response, status: int, code: str | None = None) -> dict:
+    """The answer is a domain error: `status`, a {"detail", "code"} body with a message."""
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) >= {"detail", "code"} and body["detail"], body
+    if code:
+        assert body["code"] == code, body
+    return body

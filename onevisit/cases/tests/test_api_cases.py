@@ -19,7 +19,7 @@ from onevisit.testing import case_factories as kf
 from onevisit.testing import catalog_factories as cf
 from onevisit.testing import duty_factories as df
 from onevisit.testing import factories as f
-from onevisit.testing.api import api_client, bearer, connections_kept_open
+from onevisit.testing.api import api_client, assert_error, bearer, connections_kept_open, post_json
 from onevisit.wsgi import application
 
 pytestmark = pytest.mark.django_db
@@ -42,19 +42,6 @@ def bundle():
 def citizen():
     user, applicant = kf.citizen_account(name="王芳")
     return user, applicant, api_client(user)
-
-
-def _json(client, url, data=None):
-    return client.post(url, data if data is not None else {}, content_type="application/json")
-
-
-def _error(response, status, code=None):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) >= {"detail", "code"} and body["detail"], body
-    if code:
-        assert body["code"] == code, body
-    return body
 
 
 def _upload(client, content=kf.PDF, name="scan.pdf"):
@@ -94,21 +81,21 @@ def test_upload_is_checked_by_content_and_size(citizen):
     assert body["content_type"] == "application/pdf"
     assert (body["size"], body["name"]) == (len(kf.PDF), "scan.pdf")
 
-    text = _error(
+    text = assert_error(
         _upload(client, b"just some text, not a PDF\n" * 10, "报告.pdf"), 415, "file_type"
     )
     assert "报告.pdf" in text["detail"]
-    _error(_upload(client, b"", "empty.pdf"), 400, "empty")
+    assert_error(_upload(client, b"", "empty.pdf"), 400, "empty")
     with override_settings(CASE_UPLOAD_MAX_BYTES=len(kf.PDF) - 1):
-        _error(_upload(client), 413, "file_too_large")
-    _error(client.post("/api/uploads", {}), 422, "invalid")
+        assert_error(_upload(client), 413, "file_too_large")
+    assert_error(client.post("/api/uploads", {}), 422, "invalid")
 
 
 # --- the whole flow ------------------------------------------------------------------------------
 def test_bundle_online_through_the_api_completes_with_zero_visits(bundle, citizen):
     user, applicant, client = citizen
     payload = _submission(client, bundle, form={})
-    response = _json(client, "/api/cases", payload)
+    response = post_json(client, "/api/cases", payload)
     assert response.status_code == 201, response.content
     intake = response.json()
     number = intake["number"]
@@ -118,7 +105,7 @@ def test_bundle_online_through_the_api_completes_with_zero_visits(bundle, citize
     assert len(tasks) == 3 and len({t["organization"] for t in tasks}) == 3
     assert all(t["state"] == "submitted" and t["organization_name"] for t in tasks)
 
-    retry = _json(client, "/api/cases", payload)
+    retry = post_json(client, "/api/cases", payload)
     assert retry.status_code == 200
     assert retry.json() == {**intake, "check_code": ""}
     assert Case.objects.count() == 1
@@ -129,13 +116,13 @@ def test_bundle_online_through_the_api_completes_with_zero_visits(bundle, citize
     assert [t["id"] for t in queue["items"]] == [first["id"]]
     assert queue["items"][0]["applicant_name"] == "王芳"
     for t in tasks:
-        accepted = _json(reviewers[t["id"]], f"/api/tasks/{t['id']}/accept")
+        accepted = post_json(reviewers[t["id"]], f"/api/tasks/{t['id']}/accept")
         assert accepted.status_code == 200, accepted.content
         assert accepted.json()["state"] == "accepted" and accepted.json()["due_date"]
     in_review = reviewers[first["id"]].get("/api/tasks", {"queue": "in_review"}).json()
     assert [t["id"] for t in in_review["items"]] == [first["id"]]
 
-    notice = _json(
+    notice = post_json(
         reviewers[first["id"]],
         f"/api/tasks/{first['id']}/request-supplement",
         {"missing": [{"name": "户口簿首页", "note": "清晰彩色"}, {"name": "父母身份证"}]},
@@ -158,11 +145,11 @@ def test_bundle_online_through_the_api_completes_with_zero_visits(bundle, citize
         MATERIALS, "uploaded"
     )
 
-    partial = _json(
+    partial = post_json(
         client, f"/api/cases/{number}/supplement", {"uploads": {"户口簿首页": _upload_id(client)}}
     )
-    assert "父母身份证" in _error(partial, 400, "supplement_incomplete")["detail"]
-    supplied = _json(
+    assert "父母身份证" in assert_error(partial, 400, "supplement_incomplete")["detail"]
+    supplied = post_json(
         client,
         f"/api/cases/{number}/supplement",
         {"uploads": {"户口簿首页": _upload_id(client), "父母身份证": _upload_id(client)}},
@@ -174,15 +161,17 @@ def test_bundle_online_through_the_api_completes_with_zero_visits(bundle, citize
     assert resumed["state"] == "accepted" and resumed["suspensions"][0]["ended_on"]
 
     # One complete notice: a second one needs a new fact and a reason.
-    again = _json(
+    again = post_json(
         reviewers[first["id"]],
         f"/api/tasks/{first['id']}/request-supplement",
         {"missing": [{"name": "另一份证明"}]},
     )
-    assert "new fact" in _error(again, 409, "second_notice")["detail"]
+    assert "new fact" in assert_error(again, 409, "second_notice")["detail"]
 
     for t in tasks:
-        approved = _json(reviewers[t["id"]], f"/api/tasks/{t['id']}/approve", {"note": "符合条件"})
+        approved = post_json(
+            reviewers[t["id"]], f"/api/tasks/{t['id']}/approve", {"note": "符合条件"}
+        )
         assert approved.status_code == 200, approved.content
         assert approved.json()["state"] == "approved"
     done = client.get(f"/api/cases/{number}").json()
@@ -194,7 +183,7 @@ def test_bundle_online_through_the_api_completes_with_zero_visits(bundle, citize
     assert mine["items"][0]["state"] == "completed" and len(mine["items"][0]["tasks"]) == 3
 
     poor = others[0]["organization"]
-    rated = _json(
+    rated = post_json(
         client,
         f"/api/cases/{number}/evaluation",
         {"rating": 5, "comment": "很方便", "departments": {str(poor): 2}},
@@ -204,7 +193,9 @@ def test_bundle_online_through_the_api_completes_with_zero_visits(bundle, citize
     assert by_org[None]["rating"] == 5 and by_org[None]["rectification_due"] is None
     assert by_org[poor]["rectification_due"]
     assert Rectification.objects.get().organization_id == poor
-    _error(_json(client, f"/api/cases/{number}/evaluation", {"rating": 4}), 409, "already_rated")
+    assert_error(
+        post_json(client, f"/api/cases/{number}/evaluation", {"rating": 4}), 409, "already_rated"
+    )
 
     supervisor = f.UserFactory()
     f.grant(supervisor, Role.SUPERVISOR, region=df.county())
@@ -237,7 +228,7 @@ def test_window_case_with_pickup_counts_two_visits():
             "phone": "13800001234",
         },
     }
-    response = _json(clerk, "/api/cases", payload)
+    response = post_json(clerk, "/api/cases", payload)
     assert response.status_code == 201, response.content
     number = response.json()["number"]
     detail = clerk.get(f"/api/cases/{number}").json()
@@ -250,16 +241,16 @@ def test_window_case_with_pickup_counts_two_visits():
     # A second applicant under the same key is a different submission.
     other = {**payload, "applicant": {**payload["applicant"], "identifier": f.identity_number()}}
     other["applicant"]["name"] = "王五"
-    _error(_json(clerk, "/api/cases", other), 409, "idempotency_key_reused")
+    assert_error(post_json(clerk, "/api/cases", other), 409, "idempotency_key_reused")
 
     task_id = response.json()["tasks"][0]["id"]
     reviewer = api_client(kf.reviewer_of(Task.objects.get(pk=task_id).organization))
-    _error(_json(clerk, f"/api/cases/{number}/pickup"), 409, "case_state")
-    assert _json(reviewer, f"/api/tasks/{task_id}/accept").status_code == 200
-    assert _json(reviewer, f"/api/tasks/{task_id}/approve").status_code == 200
+    assert_error(post_json(clerk, f"/api/cases/{number}/pickup"), 409, "case_state")
+    assert post_json(reviewer, f"/api/tasks/{task_id}/accept").status_code == 200
+    assert post_json(reviewer, f"/api/tasks/{task_id}/approve").status_code == 200
     assert clerk.get(f"/api/cases/{number}").json()["state"] == "decided"
-    _error(_json(clerk, f"/api/cases/{number}/dispatch", {"tracking_number": "SF1"}), 409)
-    picked = _json(clerk, f"/api/cases/{number}/pickup")
+    assert_error(post_json(clerk, f"/api/cases/{number}/dispatch", {"tracking_number": "SF1"}), 409)
+    picked = post_json(clerk, f"/api/cases/{number}/pickup")
     assert picked.status_code == 200, picked.content
     body = picked.json()
     assert (body["state"], body["visits"], body["one_visit"]) == ("completed", 2, False)
@@ -273,7 +264,7 @@ def test_a_supplement_brought_to_the_window_is_a_visit():
     window = f.organization(name="桐庐县行政服务中心", region=df.county())
     clerk = api_client(kf.clerk_of(window))
     item = kf.online_item(materials=[{"name": "申请表"}])
-    intake = _json(
+    intake = post_json(
         clerk,
         "/api/cases",
         {
@@ -286,9 +277,11 @@ def test_a_supplement_brought_to_the_window_is_a_visit():
     ).json()
     number, task_id = intake["number"], intake["tasks"][0]["id"]
     reviewer = api_client(kf.reviewer_of(Task.objects.get(pk=task_id).organization))
-    _json(reviewer, f"/api/tasks/{task_id}/accept")
-    _json(reviewer, f"/api/tasks/{task_id}/request-supplement", {"missing": [{"name": "租赁合同"}]})
-    supplied = _json(
+    post_json(reviewer, f"/api/tasks/{task_id}/accept")
+    post_json(
+        reviewer, f"/api/tasks/{task_id}/request-supplement", {"missing": [{"name": "租赁合同"}]}
+    )
+    supplied = post_json(
         clerk,
         f"/api/cases/{number}/supplement",
         {"uploads": {"租赁合同": _upload_id(clerk)}, "in_person": True},
@@ -311,16 +304,18 @@ def test_express_delivery_is_dispatched_with_a_tracking_number():
         "materials": [{"name": "申请表", "paper": True}],
         "applicant": {"kind": "person", "name": "赵六", "identifier": f.identity_number()},
     }
-    _error(_json(clerk, "/api/cases", payload), 400, "delivery_address")
+    assert_error(post_json(clerk, "/api/cases", payload), 400, "delivery_address")
     payload["delivery_address"] = "桐庐县迎春南路1号"
-    intake = _json(clerk, "/api/cases", payload).json()
+    intake = post_json(clerk, "/api/cases", payload).json()
     task_id = intake["tasks"][0]["id"]
     reviewer = api_client(kf.reviewer_of(Task.objects.get(pk=task_id).organization))
-    _json(reviewer, f"/api/tasks/{task_id}/accept")
-    _json(reviewer, f"/api/tasks/{task_id}/approve")
-    _error(_json(clerk, f"/api/cases/{intake['number']}/pickup"), 409, "delivery_method")
-    _error(_json(clerk, f"/api/cases/{intake['number']}/dispatch", {"tracking_number": " "}), 400)
-    sent = _json(clerk, f"/api/cases/{intake['number']}/dispatch", {"tracking_number": "SF123"})
+    post_json(reviewer, f"/api/tasks/{task_id}/accept")
+    post_json(reviewer, f"/api/tasks/{task_id}/approve")
+    assert_error(post_json(clerk, f"/api/cases/{intake['number']}/pickup"), 409, "delivery_method")
+    assert_error(
+        post_json(clerk, f"/api/cases/{intake['number']}/dispatch", {"tracking_number": " "}), 400
+    )
+    sent = post_json(clerk, f"/api/cases/{intake['number']}/dispatch", {"tracking_number": "SF123"})
     assert sent.status_code == 200, sent.content
     body = sent.json()
     assert (body["state"], body["visits"], body["tracking_number"]) == ("completed", 1, "SF123")
@@ -330,7 +325,7 @@ def test_express_delivery_is_dispatched_with_a_tracking_number():
 def test_a_missing_required_material_lists_everything_missing(bundle, citizen):
     _user, _applicant, client = citizen
     payload = _submission(client, bundle, skip=("户口簿", "结婚证", "医保登记表"))
-    body = _error(_json(client, "/api/cases", payload), 400, "materials")
+    body = assert_error(post_json(client, "/api/cases", payload), 400, "materials")
     for name in ("户口簿", "结婚证", "医保登记表"):
         assert name in body["detail"]
     assert "出生医学证明申请表" not in body["detail"]
@@ -339,14 +334,17 @@ def test_a_missing_required_material_lists_everything_missing(bundle, citizen):
     stranger = _upload_id(api_client(kf.citizen_account()[0]))
     payload = _submission(client, bundle, skip=("医保登记表",))
     payload["materials"].append({"name": "医保登记表", "upload": stranger})
-    assert "医保登记表" in _error(_json(client, "/api/cases", payload), 400, "materials")["detail"]
+    assert (
+        "医保登记表"
+        in assert_error(post_json(client, "/api/cases", payload), 400, "materials")["detail"]
+    )
 
 
 def test_idempotency_key_header_body_and_reuse(bundle, citizen):
     _user, _applicant, client = citizen
     payload = _submission(client, bundle)
     key = payload.pop("idempotency_key")
-    _error(_json(client, "/api/cases", payload), 400, "idempotency_key")
+    assert_error(post_json(client, "/api/cases", payload), 400, "idempotency_key")
     first = client.post(
         "/api/cases", payload, content_type="application/json", headers={"Idempotency-Key": key}
     )
@@ -361,26 +359,30 @@ def test_idempotency_key_header_body_and_reuse(bundle, citizen):
     assert same.status_code == 200 and same.json()["number"] == first.json()["number"]
     changed = {**payload, "idempotency_key": key, "delivery_method": "express"}
     changed["delivery_address"] = "杭州市"
-    _error(_json(client, "/api/cases", changed), 409, "idempotency_key_reused")
+    assert_error(post_json(client, "/api/cases", changed), 409, "idempotency_key_reused")
     assert Case.objects.count() == 1
 
 
 def test_who_may_submit(bundle, citizen):
     _user, _applicant, client = citizen
     nobody = api_client(f.UserFactory())
-    _error(_json(nobody, "/api/cases", _submission(nobody, bundle)), 404, "not_found")
+    assert_error(post_json(nobody, "/api/cases", _submission(nobody, bundle)), 404, "not_found")
     window = _submission(client, bundle, channel="window")
     window["applicant"] = {"kind": "person", "name": "冒名", "identifier": f.identity_number()}
-    _error(_json(client, "/api/cases", window), 403, "forbidden")
+    assert_error(post_json(client, "/api/cases", window), 403, "forbidden")
     online = _submission(client, bundle)
     online["applicant"] = window["applicant"]
-    _error(_json(client, "/api/cases", online), 400, "applicant_not_allowed")
-    _error(_json(client, "/api/cases", {"idempotency_key": "x", "items": [987654]}), 404)
-    _error(_json(client, "/api/cases", {"idempotency_key": "y"}), 400, "no_items")
-    _error(_json(client, "/api/cases", {"idempotency_key": "z", "items": "one"}), 422, "invalid")
+    assert_error(post_json(client, "/api/cases", online), 400, "applicant_not_allowed")
+    assert_error(post_json(client, "/api/cases", {"idempotency_key": "x", "items": [987654]}), 404)
+    assert_error(post_json(client, "/api/cases", {"idempotency_key": "y"}), 400, "no_items")
+    assert_error(
+        post_json(client, "/api/cases", {"idempotency_key": "z", "items": "one"}), 422, "invalid"
+    )
     for form in ('{"a": NaN}', '{"a": "\\u0000"}', '{"a": [[[[[["deep"]]]]]]}'):
         raw = f'{{"idempotency_key": "f", "bundle": {bundle.pk}, "form": {form}}}'
-        _error(client.post("/api/cases", raw, content_type="application/json"), 422, "invalid")
+        assert_error(
+            client.post("/api/cases", raw, content_type="application/json"), 422, "invalid"
+        )
     assert Case.objects.count() == 0
 
 

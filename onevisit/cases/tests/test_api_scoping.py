@@ -12,13 +12,9 @@ from onevisit.core.models import Role
 from onevisit.testing import case_factories as kf
 from onevisit.testing import duty_factories as df
 from onevisit.testing import factories as f
-from onevisit.testing.api import api_client
+from onevisit.testing.api import api_client, post_json
 
 pytestmark = pytest.mark.django_db
-
-
-def _json(client, url, data=None):
-    return client.post(url, data if data is not None else {}, content_type="application/json")
 
 
 def _not_found(response):
@@ -86,7 +82,7 @@ def test_a_reviewer_gets_404_for_another_departments_task(world):
         "deny": {"reason": "不符合", "legal_basis": "《条例》第十条"},
     }
     for action, body in actions.items():
-        _not_found(_json(reviewer, f"/api/tasks/{task_b.pk}/{action}", body))
+        _not_found(post_json(reviewer, f"/api/tasks/{task_b.pk}/{action}", body))
     assert Task.objects.values().get(pk=task_b.pk) == before
     assert not SupplementNotice.objects.exists() and not Suspension.objects.exists()
 
@@ -106,12 +102,12 @@ def test_a_citizen_gets_404_for_another_citizens_case(world):
     bob = api_client(world["bob"])
     number = world["case_a"].number
     _not_found(bob.get(f"/api/cases/{number}"))
-    _not_found(_json(bob, f"/api/cases/{number}/supplement", {"uploads": {"申请表": 1}}))
-    _not_found(_json(bob, f"/api/cases/{number}/evaluation", {"rating": 1}))
-    _not_found(_json(bob, f"/api/cases/{number}/pickup"))
-    _not_found(_json(bob, f"/api/cases/{number}/dispatch", {"tracking_number": "SF1"}))
+    _not_found(post_json(bob, f"/api/cases/{number}/supplement", {"uploads": {"申请表": 1}}))
+    _not_found(post_json(bob, f"/api/cases/{number}/evaluation", {"rating": 1}))
+    _not_found(post_json(bob, f"/api/cases/{number}/pickup"))
+    _not_found(post_json(bob, f"/api/cases/{number}/dispatch", {"tracking_number": "SF1"}))
     _not_found(bob.get(f"/api/tasks/{world['task_a'].pk}"))
-    _not_found(_json(bob, f"/api/tasks/{world['task_b'].pk}/accept"))  # his own case's task
+    _not_found(post_json(bob, f"/api/tasks/{world['task_b'].pk}/accept"))  # his own case's task
     assert [c["number"] for c in bob.get("/api/cases").json()["items"]] == [world["case_b"].number]
     assert bob.get("/api/tasks").json()["items"] == []
 
@@ -136,11 +132,11 @@ def test_a_clerk_sees_the_cases_of_their_window(world):
     ]
     _not_found(clerk.get(f"/api/cases/{world['case_a'].number}"))  # applied for online
     _not_found(other.get(f"/api/cases/{number}"))
-    _not_found(_json(other, f"/api/cases/{number}/pickup"))
+    _not_found(post_json(other, f"/api/cases/{number}/pickup"))
     assert other.get("/api/cases", {"scope": "window"}).json()["items"] == []
     # A clerk reads no department's queue and acts on no task.
     assert clerk.get("/api/tasks").json()["items"] == []
-    _not_found(_json(clerk, f"/api/tasks/{world['window_case'].tasks.get().pk}/accept"))
+    _not_found(post_json(clerk, f"/api/tasks/{world['window_case'].tasks.get().pk}/accept"))
     assert Case.objects.get(number=number).visits == 1
 
 
@@ -151,7 +147,7 @@ def test_a_supervisor_reads_the_region_but_acts_on_nothing(world):
     task_b = world["task_b"]
     assert client.get(f"/api/tasks/{task_b.pk}").status_code == 200
     assert client.get(f"/api/cases/{world['case_b'].number}").status_code == 200
-    _not_found(_json(client, f"/api/tasks/{task_b.pk}/accept"))
+    _not_found(post_json(client, f"/api/tasks/{task_b.pk}/accept"))
     assert Task.objects.get(pk=task_b.pk).state == "submitted"
 
 

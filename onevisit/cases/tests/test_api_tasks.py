@@ -10,7 +10,7 @@ from django.utils import timezone
 from onevisit.cases import services
 from onevisit.core import calendar
 from onevisit.testing import case_factories as kf
-from onevisit.testing.api import api_client
+from onevisit.testing.api import api_client, assert_error, post_json
 
 pytestmark = pytest.mark.django_db
 
@@ -21,26 +21,13 @@ def citizen():
     return user, applicant, api_client(user)
 
 
-def _json(client, url, data=None):
-    return client.post(url, data if data is not None else {}, content_type="application/json")
-
-
-def _error(response, status, code=None):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) >= {"detail", "code"} and body["detail"], body
-    if code:
-        assert body["code"] == code, body
-    return body
-
-
 def _accepted_task(citizen, **item_changes):
     user, applicant, _client = citizen
     item = kf.online_item(materials=[{"name": "申请表"}], **item_changes)
     case = kf.submit(user, applicant, items=[item]).case
     task = case.tasks.get()
     reviewer = api_client(kf.reviewer_of(task.organization))
-    assert _json(reviewer, f"/api/tasks/{task.pk}/accept").status_code == 200
+    assert post_json(reviewer, f"/api/tasks/{task.pk}/accept").status_code == 200
     return task, reviewer
 
 
@@ -49,46 +36,54 @@ def test_extension_needs_a_head_and_stops_at_the_legal_limit(citizen):
     head = kf.reviewer_of(task.organization, head=True)
     url = f"/api/tasks/{task.pk}/extend"
     other = kf.reviewer_of(task.organization)
-    _error(_json(reviewer, url, {"days": 3, "reason": "专家论证", "approved_by": other.pk}), 403)
-    _error(_json(reviewer, url, {"days": 3, "reason": "专家论证", "approved_by": 987654}), 403)
-    _error(_json(reviewer, url, {"days": 3, "approved_by": head.pk}), 400, "reason_required")
-    beyond = _json(reviewer, url, {"days": 16, "reason": "专家论证", "approved_by": head.pk})
-    assert "legal limit" in _error(beyond, 409, "extension_beyond_legal_limit")["detail"]
+    assert_error(
+        post_json(reviewer, url, {"days": 3, "reason": "专家论证", "approved_by": other.pk}), 403
+    )
+    assert_error(
+        post_json(reviewer, url, {"days": 3, "reason": "专家论证", "approved_by": 987654}), 403
+    )
+    assert_error(
+        post_json(reviewer, url, {"days": 3, "approved_by": head.pk}), 400, "reason_required"
+    )
+    beyond = post_json(reviewer, url, {"days": 16, "reason": "专家论证", "approved_by": head.pk})
+    assert "legal limit" in assert_error(beyond, 409, "extension_beyond_legal_limit")["detail"]
     before = reviewer.get(f"/api/tasks/{task.pk}").json()
-    extended = _json(reviewer, url, {"days": 15, "reason": "专家论证", "approved_by": head.pk})
+    extended = post_json(reviewer, url, {"days": 15, "reason": "专家论证", "approved_by": head.pk})
     assert extended.status_code == 200, extended.content
     after = extended.json()
     assert after["extension_days"] == 15 and after["due_date"] > before["due_date"]
-    more = _json(reviewer, url, {"days": 1, "reason": "再延", "approved_by": head.pk})
-    _error(more, 409, "extension_beyond_legal_limit")
+    more = post_json(reviewer, url, {"days": 1, "reason": "再延", "approved_by": head.pk})
+    assert_error(more, 409, "extension_beyond_legal_limit")
 
 
 def test_deny_needs_a_reason_and_a_legal_basis(citizen):
     task, reviewer = _accepted_task(citizen)
     url = f"/api/tasks/{task.pk}/deny"
-    _error(_json(reviewer, url, {"reason": "不符合条件"}), 400, "reason_required")
-    _error(_json(reviewer, url, {"legal_basis": "《条例》第十条"}), 400, "reason_required")
-    denied = _json(reviewer, url, {"reason": "不符合条件", "legal_basis": "《条例》第十条"})
+    assert_error(post_json(reviewer, url, {"reason": "不符合条件"}), 400, "reason_required")
+    assert_error(
+        post_json(reviewer, url, {"legal_basis": "《条例》第十条"}), 400, "reason_required"
+    )
+    denied = post_json(reviewer, url, {"reason": "不符合条件", "legal_basis": "《条例》第十条"})
     assert denied.status_code == 200, denied.content
     body = denied.json()
     assert (body["state"], body["legal_basis"]) == ("denied", "《条例》第十条")
-    _error(_json(reviewer, f"/api/tasks/{task.pk}/approve"), 409, "task_state")
+    assert_error(post_json(reviewer, f"/api/tasks/{task.pk}/approve"), 409, "task_state")
     task.case.refresh_from_db()
     assert task.case.state == "completed"
 
 
 def test_suspend_and_resume_move_the_due_date(citizen):
     task, reviewer = _accepted_task(citizen)
-    _error(_json(reviewer, f"/api/tasks/{task.pk}/resume"), 409, "task_state")
-    _error(_json(reviewer, f"/api/tasks/{task.pk}/suspend", {"kind": "hearing"}), 400)
-    _error(_json(reviewer, f"/api/tasks/{task.pk}/suspend", {"kind": "supplement"}), 422)
-    suspended = _json(
+    assert_error(post_json(reviewer, f"/api/tasks/{task.pk}/resume"), 409, "task_state")
+    assert_error(post_json(reviewer, f"/api/tasks/{task.pk}/suspend", {"kind": "hearing"}), 400)
+    assert_error(post_json(reviewer, f"/api/tasks/{task.pk}/suspend", {"kind": "supplement"}), 422)
+    suspended = post_json(
         reviewer, f"/api/tasks/{task.pk}/suspend", {"kind": "expert_review", "reason": "专家评审"}
     )
     assert suspended.status_code == 200, suspended.content
     assert suspended.json()["state"] == "suspended"
     assert reviewer.get("/api/tasks", {"queue": "waiting"}).json()["items"][0]["id"] == task.pk
-    resumed = _json(reviewer, f"/api/tasks/{task.pk}/resume")
+    resumed = post_json(reviewer, f"/api/tasks/{task.pk}/resume")
     assert resumed.status_code == 200, resumed.content
     body = resumed.json()
     assert body["state"] == "accepted"
@@ -102,8 +97,10 @@ def test_not_accept_needs_a_reason(citizen):
     item = kf.online_item(materials=[{"name": "申请表"}])
     task = kf.submit(user, applicant, items=[item]).case.tasks.get()
     reviewer = api_client(kf.reviewer_of(task.organization))
-    _error(_json(reviewer, f"/api/tasks/{task.pk}/not-accept", {}), 400, "reason_required")
-    refused = _json(reviewer, f"/api/tasks/{task.pk}/not-accept", {"reason": "不属于本部门"})
+    assert_error(
+        post_json(reviewer, f"/api/tasks/{task.pk}/not-accept", {}), 400, "reason_required"
+    )
+    refused = post_json(reviewer, f"/api/tasks/{task.pk}/not-accept", {"reason": "不属于本部门"})
     assert refused.status_code == 200 and refused.json()["state"] == "not_accepted"
     decided = reviewer.get("/api/tasks", {"queue": "decided"}).json()["items"]
     assert [t["id"] for t in decided] == [task.pk]
@@ -146,7 +143,7 @@ def test_queues_sort_a_departments_tasks_by_state_and_deadline(citizen):
     assert _queue(client, "waiting") == [tasks[3].pk]
     assert _queue(client, "to_accept") == [tasks[4].pk]
     assert _queue(client, "decided") == []
-    _error(client.get("/api/tasks", {"queue": "everything"}), 422, "invalid")
+    assert_error(client.get("/api/tasks", {"queue": "everything"}), 422, "invalid")
 
     # Keyset pages: by due date in review, newest first to accept.
     page = client.get("/api/tasks", {"queue": "in_review", "limit": 2}).json()

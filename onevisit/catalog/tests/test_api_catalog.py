@@ -12,7 +12,7 @@ from onevisit.core.models import Role
 from onevisit.testing import catalog_factories as cf
 from onevisit.testing import duty_factories as df
 from onevisit.testing import factories as f
-from onevisit.testing.api import api_client
+from onevisit.testing.api import api_client, assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -51,15 +51,6 @@ def _post(client, url, data, method="post"):
     return getattr(client, method)(url, data, content_type="application/json")
 
 
-def _error(response, status, code=None):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) >= {"detail", "code"} and body["detail"]
-    if code:
-        assert body["code"] == code
-    return body
-
-
 def test_reads_are_public_and_drafts_are_not(published, head):
     item, v1 = published
     draft = cf.draft(item, promised_limit=1)
@@ -72,14 +63,14 @@ def test_reads_are_public_and_drafts_are_not(published, head):
     assert detail["live_version"]["number"] == 1 and not detail["may_change"]
     assert [m["name"] for m in detail["live_version"]["materials"]] == ["申请书", "身份证明"]
     assert [v["number"] for v in detail["versions"]] == [1]
-    _error(reader.get(f"/api/catalog/versions/{draft.pk}"), 404, "not_found")
+    assert_error(reader.get(f"/api/catalog/versions/{draft.pk}"), 404, "not_found")
     mine = api_client(head).get(f"/api/catalog/items/{item.pk}").json()
     assert [v["state"] for v in mine["versions"]] == ["published", "draft"] and mine["may_change"]
     assert api_client(head).get(f"/api/catalog/versions/{draft.pk}").json()["promised_limit"] == 1
     assert Client().get("/api/catalog/items").status_code == 401
-    _error(reader.get("/api/catalog/items/999999"), 404)
-    _error(reader.get("/api/catalog/items", {"region": "999999"}), 404)
-    _error(reader.get("/api/catalog/items", {"type": 11}), 422)
+    assert_error(reader.get("/api/catalog/items/999999"), 404)
+    assert_error(reader.get("/api/catalog/items", {"region": "999999"}), 404)
+    assert_error(reader.get("/api/catalog/items", {"type": 11}), 422)
 
 
 def test_draft_edit_materials_and_publish(published, head):
@@ -101,14 +92,14 @@ def test_draft_edit_materials_and_publish(published, head):
         f"/api/catalog/versions/{draft['id']}/materials",
         {"name": "营业执照", "source": "electronic_licence", "required": True},
     )
-    _error(r, 400, "licence_type_required")
+    assert_error(r, 400, "licence_type_required")
     r = _post(
         client,
         f"/api/catalog/versions/{draft['id']}/materials",
         {"name": "营业执照", "source": "electronic_licence", "licence_type": "bl"},
     )
     assert r.status_code == 201
-    body = _error(
+    body = assert_error(
         _post(client, f"/api/catalog/versions/{draft['id']}/publish", {}), 400, "incomplete"
     )
     assert "营业执照" in body["detail"] and "form" in body["detail"]
@@ -119,13 +110,13 @@ def test_draft_edit_materials_and_publish(published, head):
     v1.refresh_from_db()
     assert v1.valid_to == D(2030, 1, 1)
     # Published: never changes.
-    _error(
+    assert_error(
         _post(client, f"/api/catalog/versions/{draft['id']}", {"name": "x"}, method="patch"),
         409,
         "version_published",
     )
-    _error(_post(client, f"/api/catalog/versions/{v1.pk}/materials", {"name": "y"}), 409)
-    _error(_post(client, f"/api/catalog/versions/{draft['id']}/publish", {}), 409)
+    assert_error(_post(client, f"/api/catalog/versions/{v1.pk}/materials", {"name": "y"}), 409)
+    assert_error(_post(client, f"/api/catalog/versions/{draft['id']}/publish", {}), 409)
     assert verify_chain() is None
 
 
@@ -138,10 +129,10 @@ def test_writes_elsewhere_are_404(published, county):
     f.grant(clerk, Role.WINDOW_CLERK, region=county, organization=item.organization)
     for user in (outsider, clerk):
         client = api_client(user)
-        _error(_post(client, f"/api/catalog/items/{item.pk}/drafts", {}), 404, "not_found")
-        _error(_post(client, f"/api/catalog/versions/{v1.pk}/publish", {}), 404)
-        _error(_post(client, f"/api/catalog/items/{item.pk}/retire", {}), 404)
-        _error(
+        assert_error(_post(client, f"/api/catalog/items/{item.pk}/drafts", {}), 404, "not_found")
+        assert_error(_post(client, f"/api/catalog/versions/{v1.pk}/publish", {}), 404)
+        assert_error(_post(client, f"/api/catalog/items/{item.pk}/retire", {}), 404)
+        assert_error(
             _post(
                 client,
                 "/api/catalog/items",
@@ -166,16 +157,16 @@ def test_create_item_and_retire(county, bureau, head):
         "catalog_code": "330000001234",
         "implementation_code": "Z-1",
     }
-    _error(_post(client, "/api/catalog/items", payload), 400, "duty_not_held")
+    assert_error(_post(client, "/api/catalog/items", payload), 400, "duty_not_held")
     df.assign(duty, bureau)
     r = _post(client, "/api/catalog/items", payload)
     assert r.status_code == 201 and r.json()["live_version"] is None
-    _error(_post(client, "/api/catalog/items", payload), 409, "duplicate_code")
-    _error(_post(client, "/api/catalog/items", {**payload, "catalog_code": "12"}), 422)
+    assert_error(_post(client, "/api/catalog/items", payload), 409, "duplicate_code")
+    assert_error(_post(client, "/api/catalog/items", {**payload, "catalog_code": "12"}), 422)
     item_id = r.json()["id"]
     r = _post(client, f"/api/catalog/items/{item_id}/retire", {"date": "2031-01-01"})
     assert r.status_code == 200 and r.json()["retired_on"] == "2031-01-01"
-    _error(_post(client, f"/api/catalog/items/{item_id}/retire", {}), 409, "already_retired")
+    assert_error(_post(client, f"/api/catalog/items/{item_id}/retire", {}), 409, "already_retired")
 
 
 def test_bundles_api(county, published, head):
@@ -198,12 +189,12 @@ def test_bundles_api(county, published, head):
     assert r.status_code == 201, r.content
     bundle_id = r.json()["id"]
     reader = api_client(f.UserFactory())
-    _error(reader.get(f"/api/catalog/bundles/{bundle_id}"), 404)  # not published yet
+    assert_error(reader.get(f"/api/catalog/bundles/{bundle_id}"), 404)  # not published yet
     assert reader.get("/api/catalog/bundles").json() == []
     for target in (item, other):
         r = _post(officer, f"/api/catalog/bundles/{bundle_id}/items", {"item_id": target.pk})
         assert r.status_code == 201
-    _error(_post(api_client(head), f"/api/catalog/bundles/{bundle_id}/publish", {}), 404)
+    assert_error(_post(api_client(head), f"/api/catalog/bundles/{bundle_id}/publish", {}), 404)
     r = _post(officer, f"/api/catalog/bundles/{bundle_id}/publish", {})
     assert r.status_code == 200 and r.json()["published"]
     body = reader.get(f"/api/catalog/bundles/{bundle_id}").json()
@@ -211,7 +202,7 @@ def test_bundles_api(county, published, head):
     assert [m["name"] for m in body["materials"]] == ["申请书", "身份证明"]
     assert body["materials"][0]["items"] == [item.pk, other.pk]
     assert [b["code"] for b in reader.get("/api/catalog/bundles").json()] == ["YJS-1"]
-    _error(_post(officer, f"/api/catalog/bundles/{bundle_id}/publish", {}), 409)
+    assert_error(_post(officer, f"/api/catalog/bundles/{bundle_id}/publish", {}), 409)
 
 
 def test_openapi_lists_the_catalog(published):

@@ -8,7 +8,7 @@ from onevisit.core.audit import verify_chain
 from onevisit.duties.models import Duty, DutyAssignment
 from onevisit.testing import duty_factories as df
 from onevisit.testing import factories as f
-from onevisit.testing.api import api_client
+from onevisit.testing.api import api_client, assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -62,15 +62,6 @@ def _post(client, url, data):
     return client.post(url, data, content_type="application/json")
 
 
-def _error(response, status, code=None):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) >= {"detail", "code"} and body["detail"]
-    if code:
-        assert body["code"] == code
-    return body
-
-
 def test_list_filters_and_marks(elsewhere, listed, planning):
     user = f.UserFactory()  # no role at all: lists are public records
     client = api_client(user)
@@ -119,8 +110,8 @@ def test_create_local_item(client, county):
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["provenance"] == "local" and body["responsibilities"][0]["texts"] == ["受理备案"]
-    _error(_post(client, "/api/duties", payload), 409, "duplicate_code")
-    _error(
+    assert_error(_post(client, "/api/duties", payload), 409, "duplicate_code")
+    assert_error(
         _post(client, "/api/duties", {**payload, "code": "X-2", "local_reason": ""}),
         400,
         "reason_required",
@@ -138,13 +129,13 @@ def test_create_derived_item(client, county):
     )  # fmt: skip
     assert response.status_code == 201 and response.json()["provenance"] == "derived"
     local = Duty.objects.get(region=county, code=base.code)
-    _error(
+    assert_error(
         _post(client, "/api/duties", {"region": "330122", "code": "Y", "name": "Y",
                                       "category": 1, "levels": ["county"], "base_id": local.pk}),
         400,
         "invalid_base",
     )  # fmt: skip
-    _error(
+    assert_error(
         _post(client, "/api/duties", {"region": "330122", "code": "Y", "name": "Y",
                                       "category": 1, "levels": ["county"], "base_id": 2**62}),
         404,
@@ -161,7 +152,7 @@ def test_assign_move_end(client, listed, planning, construction):
     assert response.status_code == 201, response.content
     assignment = response.json()
     assert (assignment["role"], assignment["level"]) == ("lead", "county")
-    _error(
+    assert_error(
         _post(client, f"/api/duties/{local.pk}/assignments", {"organization_id": planning.pk}),
         409,
         "duplicate_assignment",
@@ -173,7 +164,7 @@ def test_assign_move_end(client, listed, planning, construction):
     )
     assert moved.status_code == 201, moved.content
     assert moved.json()["organization"]["id"] == construction.pk
-    _error(_post(client, f"/api/duty-assignments/{assignment['id']}/end", {}), 409)
+    assert_error(_post(client, f"/api/duty-assignments/{assignment['id']}/end", {}), 409)
     ended = _post(client, f"/api/duty-assignments/{moved.json()['id']}/end", {"reason": "取消"})
     assert ended.status_code == 200 and ended.json()["valid_to"]
     assert not DutyAssignment.objects.filter(duty=local, valid_to__isnull=True).exists()
@@ -186,13 +177,13 @@ def test_writes_elsewhere_are_404(elsewhere, listed, planning):
     other_org = f.organization(name="富阳区规划局", region=elsewhere)
     payload = {"region": "330122", "code": "Z", "name": "Z", "category": 1,
                "levels": ["county"], "local_reason": "r"}  # fmt: skip
-    _error(_post(outsider, "/api/duties", payload), 404)
-    _error(
+    assert_error(_post(outsider, "/api/duties", payload), 404)
+    assert_error(
         _post(outsider, f"/api/duties/{local.pk}/assignments", {"organization_id": planning.pk}),
         404,
     )
-    _error(_post(outsider, f"/api/duty-assignments/{assignment.pk}/end", {}), 404)
-    _error(
+    assert_error(_post(outsider, f"/api/duty-assignments/{assignment.pk}/end", {}), 404)
+    assert_error(
         _post(
             outsider,
             f"/api/duty-assignments/{assignment.pk}/move",
@@ -202,13 +193,13 @@ def test_writes_elsewhere_are_404(elsewhere, listed, planning):
     )
     # A county officer may not hand its duty to another county's organization.
     insider = api_client(f.officer(df.county()))
-    _error(
+    assert_error(
         _post(insider, f"/api/duties/{local.pk}/assignments", {"organization_id": other_org.pk}),
         404,
     )
     # A provincial officer may, but only within the list's region.
     provincial = api_client(f.officer(df.province()))
-    _error(
+    assert_error(
         _post(provincial, f"/api/duties/{local.pk}/assignments", {"organization_id": other_org.pk}),
         400,
         "region_outside_list",
@@ -221,16 +212,16 @@ def test_writes_elsewhere_are_404(elsewhere, listed, planning):
 def test_bad_input_is_4xx_never_500(client, listed):
     _, local = listed
     anonymous = Client()
-    _error(anonymous.get("/api/duties"), 401, "unauthenticated")
-    _error(client.get("/api/duties/0"), 422)
-    _error(client.get(f"/api/duties/{2**64}"), 422)
-    _error(client.get(f"/api/duties/{2**63 - 1}"), 404)
-    _error(client.get("/api/duties", {"region": "abc"}), 422)
-    _error(client.get("/api/duties", {"region": "99"}), 404)
-    _error(client.get("/api/duties", {"organization": 2**62}), 404)
-    _error(client.get("/api/duties", {"q": "a\x00b"}), 422)
-    _error(client.get("/api/duties", {"category": 11}), 422)
-    _error(client.get("/api/duties", {"limit": 10_000}), 422)
+    assert_error(anonymous.get("/api/duties"), 401, "unauthenticated")
+    assert_error(client.get("/api/duties/0"), 422)
+    assert_error(client.get(f"/api/duties/{2**64}"), 422)
+    assert_error(client.get(f"/api/duties/{2**63 - 1}"), 404)
+    assert_error(client.get("/api/duties", {"region": "abc"}), 422)
+    assert_error(client.get("/api/duties", {"region": "99"}), 404)
+    assert_error(client.get("/api/duties", {"organization": 2**62}), 404)
+    assert_error(client.get("/api/duties", {"q": "a\x00b"}), 422)
+    assert_error(client.get("/api/duties", {"category": 11}), 422)
+    assert_error(client.get("/api/duties", {"limit": 10_000}), 422)
     base = {"region": "330122", "code": "Q", "name": "Q", "category": 1,
             "levels": ["county"], "local_reason": "r"}  # fmt: skip
     for bad in (
@@ -244,12 +235,18 @@ def test_bad_input_is_4xx_never_500(client, listed):
         {"legal_bases": [{"law": "x" * 301}]},
         {"valid_from": "2024-02-30"},
     ):
-        _error(_post(client, "/api/duties", {**base, **bad}), 422)
-    _error(client.post("/api/duties", "not json", content_type="application/json"), 400)
-    _error(_post(client, f"/api/duties/{local.pk}/assignments", {"organization_id": 2**63}), 422)
-    _error(_post(client, f"/api/duties/{local.pk}/assignments", {"organization_id": 2**62}), 404)
-    _error(_post(client, f"/api/duty-assignments/{2**62}/end", {}), 404)
-    _error(_post(client, f"/api/duty-assignments/{2**62}/move", {"to_organization_id": 1}), 404)
+        assert_error(_post(client, "/api/duties", {**base, **bad}), 422)
+    assert_error(client.post("/api/duties", "not json", content_type="application/json"), 400)
+    assert_error(
+        _post(client, f"/api/duties/{local.pk}/assignments", {"organization_id": 2**63}), 422
+    )
+    assert_error(
+        _post(client, f"/api/duties/{local.pk}/assignments", {"organization_id": 2**62}), 404
+    )
+    assert_error(_post(client, f"/api/duty-assignments/{2**62}/end", {}), 404)
+    assert_error(
+        _post(client, f"/api/duty-assignments/{2**62}/move", {"to_organization_id": 1}), 404
+    )
 
 
 def test_openapi_lists_the_endpoints(client):
