@@ -425,3 +425,18 @@ def fuzz_headers(db, bundle):
 )
 def test_no_service_desk_operation_answers_with_a_server_error(case, fuzz_headers):
     case.call_and_validate(headers=fuzz_headers, checks=[not_a_server_error])
+
+
+# --- cost ----------------------------------------------------------------------------------
+def test_a_submission_costs_a_fixed_number_of_queries(citizen, bundle, django_assert_num_queries):
+    """The benchmarked path (bench/cases_submit.py): a 3-item bundle in one request costs
+    18 queries on either database, whatever the catalog and the case table hold; a retry 4."""
+    _user, _applicant, client = citizen
+    post_json(client, "/api/cases", _submission(client, bundle))  # warm: token, caches
+    payload = _submission(client, bundle)
+    with django_assert_num_queries(18):
+        created = post_json(client, "/api/cases", payload)
+    assert created.status_code == 201, created.content
+    with django_assert_num_queries(4):
+        again = post_json(client, "/api/cases", payload)
+    assert again.status_code == 200
