@@ -26,7 +26,7 @@ from onevisit.orgs.models import Organization
 from onevisit.regions import selectors as region_selectors
 from onevisit.regions.models import Region
 
-from .choices import OPEN_STATES, STOPPED_STATES, CaseState, MaterialState, TaskState
+from .choices import STOPPED_STATES, CaseState, MaterialState, TaskState
 from .models import (
     Applicant,
     Case,
@@ -586,7 +586,3 @@ def rectifications_of(*, user, organization_id: int) -> QuerySet[Rectification]:
     return Rectification.objects.filter(organization_id=organization_id).select_related(
         "evaluation__case"
     )
-
-
-def open_task_count(organization_id: int) -> int:
-    return Task.objects.filter(organization_id=organization_id, state__in=OPEN_STATES).count()
