@@ -19,20 +19,23 @@ else gets a 404.
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from ninja import Body, File, Header, Path, Query, Router, Status, UploadedFile
+from ninja import Body, Field, File, Header, Path, Query, Router, Schema, Status, UploadedFile
 
 from onevisit.core.errors import Conflict, NotFound, ValidationFailed
 from onevisit.core.identifiers import mask_identity_number, mask_phone
 from onevisit.core.schemas import ErrorOut
+from onevisit.core.scoping import assignments_of
 from onevisit.orgs.schemas import ID_MAX
 from onevisit.regions.models import Region
 
 from . import selectors, services
-from .choices import ApplicantKind, Channel
-from .models import Applicant, Case, CaseMaterial, Task
+from .choices import ApplicantKind, Channel, RectificationState
+from .models import Applicant, Case, CaseMaterial, Rectification, Task
 from .schemas import (
     READ_ERRORS,
     UPLOAD_ERRORS,
@@ -59,7 +62,7 @@ from .schemas import (
     TaskPage,
     UploadOut,
 )
-from .services.common import clerk_window
+from .services.common import REVIEWERS, clerk_window
 from .services.uploads import max_upload_bytes
 
 router = Router(tags=["cases"])
@@ -562,3 +565,114 @@ def task_deny(request, payload: DenyIn, task_id: int = TASK_ID):
             actor=request.user, task=t, reason=payload.reason, legal_basis=payload.legal_basis
         ),
     )
+
+
+# --- rectifications (差评整改) ----------------------------------------------------------------
+RECTIFICATION_ID = Path(..., ge=1, le=ID_MAX, description="Rectification id")
+
+
+class RectificationFilters(Schema):
+    organization: int | None = Field(
+        None, ge=1, le=ID_MAX, description="The department (default: the caller's first)."
+    )
+
+
+class RectificationOut(Schema):
+    id: int
+    organization: int
+    state: str
+    case: str
+    rating: int
+    comment: str
+    opened_on: datetime.date
+    due_date: datetime.date
+    measures: str
+    rectified_on: datetime.date | None
+    callback_on: datetime.date | None
+    callback_note: str
+    callback_satisfied: bool | None
+
+
+class MeasuresIn(Schema):
+    measures: str = Field(..., max_length=4000, pattern=r"^[^\x00]*$")
+
+
+class CallbackIn(Schema):
+    note: str = Field(..., max_length=4000, pattern=r"^[^\x00]*$")
+    satisfied: bool
+
+
+def _rectification(r) -> dict:
+    return {
+        **_fields(r, ("id", "state", "opened_on", "due_date", "measures", "rectified_on")),
+        **_fields(r, ("callback_on", "callback_note", "callback_satisfied")),
+        "organization": r.organization_id,
+        "case": r.evaluation.case.number,
+        "rating": r.evaluation.rating,
+        "comment": r.evaluation.comment,
+    }
+
+
+def _rectification_get(user, pk: int):
+    """The rectification if the caller may see it (through its department's list)."""
+    org = Rectification.objects.filter(pk=pk).values_list("organization_id", flat=True).first()
+    if org is None:
+        raise NotFound(_("No such rectification."))
+    found = selectors.rectifications_of(user=user, organization_id=org).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("No such rectification."))
+    return found
+
+
+@router.get(
+    "/rectifications",
+    response={200: list[RectificationOut], **READ_ERRORS},
+    tags=["rectifications"],
+)
+def rectification_list(request, filters: Query[RectificationFilters]):
+    """A department's rectifications after poor ratings, open first, by due date; another
+    department's list is a 404."""
+    org = filters.organization
+    if org is None:
+        org = next(
+            (
+                a.organization_id
+                for a in assignments_of(request.user)
+                if a.role in REVIEWERS and a.organization_id
+            ),
+            None,
+        )
+        if org is None:
+            raise NotFound(_("No such department."))
+    rows = list(selectors.rectifications_of(user=request.user, organization_id=org))
+    order = {RectificationState.OPEN: 0, RectificationState.RECTIFIED: 1}
+    rows.sort(key=lambda r: (order.get(r.state, 2), r.due_date, r.pk))
+    return [_rectification(r) for r in rows]
+
+
+RECTIFICATION_WRITE = {
+    "response": {200: RectificationOut, **WRITE_ERRORS},
+    "tags": ["rectifications"],
+}
+
+
+@router.post("/rectifications/{rectification_id}/measures", **RECTIFICATION_WRITE)
+def rectification_measures(request, payload: MeasuresIn, rectification_id: int = RECTIFICATION_ID):
+    """Record the measures taken (整改措施) by a reviewer or head of the department: the
+    rectification waits for the call-back (409 `rectification_state` if not open)."""
+    r = _rectification_get(request.user, rectification_id)
+    services.rectification_record_measures(
+        actor=request.user, rectification=r, measures=payload.measures
+    )
+    return _rectification(_rectification_get(request.user, rectification_id))
+
+
+@router.post("/rectifications/{rectification_id}/callback", **RECTIFICATION_WRITE)
+def rectification_callback(request, payload: CallbackIn, rectification_id: int = RECTIFICATION_ID):
+    """Record the call-back to the applicant (回访), by a head of the department (403 for a
+    reviewer): the rectification is closed."""
+    r = _rectification_get(request.user, rectification_id)
+    services.rectification_callback(
+        actor=request.user, rectification=r, note=payload.note, satisfied=payload.satisfied
+    )
+    return _rectification(_rectification_get(request.user, rectification_id))

@@ -4,6 +4,7 @@ number, which matches any other segment."""
 from django.urls import path
 
 from . import views
+from .views import rectifications
 
 app_name = "cases"
 urlpatterns = [
@@ -16,6 +17,17 @@ urlpatterns = [
     path("tasks/<int:pk>/<slug:action>/", views.task_action, name="task_action"),
     path("window/", views.window, name="window"),
     path("rates/", views.rates, name="rates"),
+    path("rectifications/", rectifications.rectifications, name="rectifications"),
+    path(
+        "rectifications/<int:pk>/measures/",
+        rectifications.rectification_measures,
+        name="rectification_measures",
+    ),
+    path(
+        "rectifications/<int:pk>/callback/",
+        rectifications.rectification_callback,
+        name="rectification_callback",
+    ),
     path("<str:number>/", views.case_page, name="case"),
     path("<str:number>/supplement/", views.case_supplement, name="supplement"),
     path(

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 
 from onevisit.core import calendar
 from onevisit.core.audit import audit_record
-from onevisit.core.errors import Conflict, NotFound, ValidationFailed
+from onevisit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from onevisit.core.models import Role
 
 from ..choices import POOR_RATINGS, CaseState, Rating, RectificationState
 from ..models import Case, Evaluation, Rectification, Task
-from .common import REVIEWERS, ensure_head, holds_role_in
+from .common import REVIEWERS, holds_role_in
 
 RECTIFICATION_WORKING_DAYS = 15
 
@@ -124,7 +125,10 @@ def rectification_callback(
     on: datetime.date | None = None,
 ) -> Rectification:
     """The call-back to the applicant (回访), recorded by a head of the department."""
-    ensure_head(actor, rectification.organization_id)
+    if not holds_role_in(actor, REVIEWERS, rectification.organization_id):
+        raise NotFound(_("No such rectification."))
+    if not holds_role_in(actor, {Role.DEPARTMENT_HEAD}, rectification.organization_id):
+        raise Forbidden(_("The call-back is recorded by a head of the department."))
     note = (note or "").strip()
     if not note:
         raise ValidationFailed(_("Record what the applicant said."), code="callback_note")
