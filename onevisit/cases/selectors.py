@@ -581,6 +581,7 @@ def rates_breakdown(
 
 
 def rectifications_of(*, user, organization_id: int) -> QuerySet[Rectification]:
+    """A department's rectifications after poor ratings (差评整改), for those who see its tasks."""
     if organization_id not in task_scope(user).organization_ids and not task_scope(user).everything:
         raise NotFound(_("No such department."))
     return Rectification.objects.filter(organization_id=organization_id).select_related(
