@@ -89,7 +89,7 @@ def send_notifications(ids: list[int]) -> int:
                 send_mail(n.subject, n.body, None, [to])
             elif n.channel == NotificationChannel.SMS:
                 sms_backend().send(n.applicant.phone, f"{n.subject} {n.body}")
-        except Exception as exc:  # noqa: BLE001 - a failed send is recorded and retried later
+        except Exception as exc:  # noqa: BLE001 - a failed send is kept on the row, not raised
             n.error = type(exc).__name__
             n.save(update_fields=["error"])
             continue
