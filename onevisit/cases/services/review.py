@@ -324,30 +324,38 @@ def task_extend(
 
 
 # --- decisions --------------------------------------------------------------------
+def _record_decision(
+    task: Task, actor, state: str, day, reason: str, legal_basis: str, before=None, **extra
+):
+    """Write a decision on a locked task with its audit entry; an approval issues the
+    item's result to the applicant's records (the material of later applications)."""
+    before = before or task_snapshot(task)
+    task.state = state
+    task.decided_at = timezone.now()
+    task.decided_on = day
+    task.decided_by = actor
+    task.decision_reason = reason
+    task.legal_basis = legal_basis
+    _save(task, actor, f"task.{state}", before, reason=reason, legal_basis=legal_basis, **extra)
+    if state == TaskState.APPROVED and task.result_name:
+        Record.objects.create(
+            applicant=task.case.applicant,
+            title=task.result_name,
+            source_item=task.item,
+            issued_by=task.organization,
+            issued_on=day,
+            task=task,
+            data={"case": task.case.number},
+        )
+
+
 def _decide(actor, task, state, allowed, reason, legal_basis, on) -> Task:
     day = _today(on)
     with transaction.atomic():
         task = _locked(task, actor)
         _not_before_intake(task, day)
         _require(task, *allowed)
-        before = task_snapshot(task)
-        task.state = state
-        task.decided_at = timezone.now()
-        task.decided_on = day
-        task.decided_by = actor
-        task.decision_reason = reason
-        task.legal_basis = legal_basis
-        _save(task, actor, f"task.{state}", before, reason=reason, legal_basis=legal_basis)
-        if state == TaskState.APPROVED and task.result_name:
-            Record.objects.create(
-                applicant=task.case.applicant,
-                title=task.result_name,
-                source_item=task.item,
-                issued_by=task.organization,
-                issued_on=day,
-                task=task,
-                data={"case": task.case.number},
-            )
+        _record_decision(task, actor, state, day, reason, legal_basis)
         _tell(
             task,
             _("%(item)s: %(state)s")
@@ -379,23 +387,10 @@ def complete_immediate_tasks(*, actor, case: Case, tasks: list[Task], day) -> No
     for task in tasks:
         if task.immediate:
             before = task_snapshot(task)
-            task.state = TaskState.APPROVED
-            task.accepted_on = task.decided_on = day
-            task.due_date = day
-            task.decided_at = timezone.now()
-            task.decided_by = actor
-            task.case = case
-            _save(task, actor, "task.approved", before, immediate=True)
-            if task.result_name:
-                Record.objects.create(
-                    applicant=case.applicant,
-                    title=task.result_name,
-                    source_item=task.item,
-                    issued_by=task.organization,
-                    issued_on=day,
-                    task=task,
-                    data={"case": case.number},
-                )
+            task.accepted_on = task.due_date = day
+            _record_decision(
+                task, actor, TaskState.APPROVED, day, "", "", before=before, immediate=True
+            )
     if any(t.immediate for t in tasks):
         _refresh_case(case, actor=actor)
 
