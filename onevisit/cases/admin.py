@@ -4,7 +4,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from onevisit.core.admin import ReadOnlyAdmin
+from onevisit.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from onevisit.core.identifiers import mask_identity_number, mask_phone
 
 from .models import (
@@ -23,39 +23,28 @@ from .models import (
 )
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class TaskInline(_ReadOnlyInline):
+class TaskInline(ReadOnlyInline):
     model = Task
     fields = ["position", "item", "organization", "state", "accepted_on", "due_date"]
     show_change_link = True
 
 
-class CaseMaterialInline(_ReadOnlyInline):
+class CaseMaterialInline(ReadOnlyInline):
     model = CaseMaterial
     fields = ["name", "source", "state", "upload", "record", "consent_at", "promised_on"]
 
 
-class VisitInline(_ReadOnlyInline):
+class VisitInline(ReadOnlyInline):
     model = Visit
     fields = ["kind", "at", "recorded_by", "organization"]
 
 
-class SuspensionInline(_ReadOnlyInline):
+class SuspensionInline(ReadOnlyInline):
     model = Suspension
     fields = ["kind", "started_on", "ended_on", "reason"]
 
 
-class NoticeInline(_ReadOnlyInline):
+class NoticeInline(ReadOnlyInline):
     model = SupplementNotice
     fields = ["number", "missing", "new_fact", "reason", "issued_at", "answered_at"]
 

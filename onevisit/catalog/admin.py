@@ -3,48 +3,24 @@ published version must never change)."""
 
 from django.contrib import admin
 
-from onevisit.core.admin import ReadOnlyAdmin
+from onevisit.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Bundle, BundleItem, Material, ServiceItem, ServiceItemVersion
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(ReadOnlyInline):
     model = ServiceItemVersion
     fields = ["number", "state", "name", "valid_from", "valid_to"]
-    extra = 0
-    can_delete = False
     show_change_link = True
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class MaterialInline(admin.TabularInline):
+class MaterialInline(ReadOnlyInline):
     model = Material
     fields = ["position", "name", "required", "form", "source", "shortfall_allowed"]
-    extra = 0
-    can_delete = False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class BundleItemInline(admin.TabularInline):
+class BundleItemInline(ReadOnlyInline):
     model = BundleItem
-    extra = 0
-    can_delete = False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ServiceItem)

@@ -34,6 +34,19 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return False  # tokens are issued by `manage.py issue_token`, which shows the secret once
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Child rows shown with their parent, never changed here (they change through services)."""
+
+    extra = 0
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
