@@ -17,6 +17,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onevisit.catalog.choices import MaterialSource
 from onevisit.catalog.models import Bundle, ServiceItem
 from onevisit.core import calendar
 from onevisit.core.errors import NotFound, ValidationFailed
@@ -338,15 +339,28 @@ def applicant_records(*, user, applicant: Applicant | None) -> QuerySet[Record]:
     return Record.objects.filter(applicant=applicant)
 
 
+#: Material sources the applicant's records can stand for.
+RECORD_SOURCES = (MaterialSource.ISSUED_BY_ITEM, MaterialSource.ELECTRONIC_LICENCE)
+
+
+def record_matches(record: Record, wanted) -> bool:
+    """Whether a record can stand for a material of a bundle (an entry of `materials_of`):
+    the result of the item that issues it, or a licence of its type."""
+    for m in wanted.materials:
+        if m.source == MaterialSource.ISSUED_BY_ITEM and record.source_item_id == m.source_item_id:
+            return True
+        if m.source == MaterialSource.ELECTRONIC_LICENCE and record.licence_type == m.licence_type:
+            return True
+    return False
+
+
 def matching_records(*, user, applicant: Applicant | None, materials) -> dict[int, list[Record]]:
     """{material index: the applicant's records that can stand for it} (earlier results,
     electronic licences), within the records the user may read."""
-    from .services.intake import record_matches
-
     wanted = [
         (n, m)
         for n, m in enumerate(materials)
-        if any(x.source in ("issued_by_item", "electronic_licence") for x in m.materials)
+        if any(x.source in RECORD_SOURCES for x in m.materials)
     ]
     if applicant is None or not wanted:
         return {}

@@ -32,6 +32,7 @@ from ..choices import Channel, DeliveryMethod, MaterialState, VisitKind
 from ..models import Applicant, Case, CaseMaterial, Record, Task, Upload, Visit
 from ..notifications import notify
 from ..routing import route
+from ..selectors import record_matches
 from .common import applicant_label, clerk_window
 
 
@@ -121,16 +122,6 @@ def _check_form(form_fields, data: dict) -> dict:
 
 def _records_for(applicant: Applicant) -> dict[int, Record]:
     return {r.pk: r for r in Record.objects.filter(applicant=applicant)}
-
-
-def record_matches(record: Record, wanted) -> bool:
-    """Whether a record can stand for a material of the bundle."""
-    for m in wanted.materials:
-        if m.source == MaterialSource.ISSUED_BY_ITEM and record.source_item_id == m.source_item_id:
-            return True
-        if m.source == MaterialSource.ELECTRONIC_LICENCE and record.licence_type == m.licence_type:
-            return True
-    return False
 
 
 def _plan_materials(
