@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "onevisit.duties",
     "onevisit.catalog",
     "onevisit.cases",
+    "onevisit.licences",
     "onevisit.demo",
 ]
 
@@ -189,6 +190,11 @@ CASE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = 50 * 1024 * 1024
+
+# --- electronic licences: private signing keys are stored encrypted with this secret ---
+# Keep it out of the database backups' reach; changing it makes stored keys unreadable
+# (rotate the organizations' keys first). Defaults to SECRET_KEY.
+LICENCE_KEY_SECRET = os.environ.get("LICENCE_KEY_SECRET") or SECRET_KEY
 
 LOGGING = {
     "version": 1,

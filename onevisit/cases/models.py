@@ -364,7 +364,8 @@ class CaseMaterial(models.Model):
     """A material of a case, asked once however many items of the bundle need it.
 
     Taken from a record or shared by a department only with the applicant's consent
-    (`consent_at`); a shortfall (容缺) carries the date it is promised for.
+    (`consent_at`), or for a licence under the law the material names (`legal_basis`); a
+    shortfall (容缺) carries the date it is promised for.
     """
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="materials")
@@ -379,6 +380,8 @@ class CaseMaterial(models.Model):
         Record, on_delete=models.PROTECT, null=True, blank=True, related_name="uses"
     )
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    #: The law under which a licence was fetched without consent (the material's basis).
+    legal_basis = models.TextField(_("fetched under"), blank=True)
     promised_on = models.DateField(_("promised for"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -390,9 +393,11 @@ class CaseMaterial(models.Model):
             models.UniqueConstraint(fields=["case", "name"], name="cases_material_once"),
             models.CheckConstraint(
                 condition=~Q(state=MaterialState.FROM_RECORD)
-                | (Q(record__isnull=False) & Q(consent_at__isnull=False)),
+                | (Q(record__isnull=False) & (Q(consent_at__isnull=False) | ~Q(legal_basis=""))),
                 name="cases_material_record_consent",
-                violation_error_message=_("A record is used only with the applicant's consent."),
+                violation_error_message=_(
+                    "A record is used only with the applicant's consent or under a legal basis."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(state=MaterialState.SHORTFALL) | Q(promised_on__isnull=False),

@@ -336,7 +336,16 @@ def applicant_records(*, user, applicant: Applicant | None) -> QuerySet[Record]:
         return Record.objects.none()
     if applicant.user_id != user.pk and not works_at_window(user):
         return Record.objects.none()
-    return Record.objects.filter(applicant=applicant)
+    return usable_records(applicant, on=timezone.localdate())
+
+
+def usable_records(applicant: Applicant, *, on) -> QuerySet[Record]:
+    """The applicant's records that can stand for a material on a day: results, and
+    electronic licences that are neither revoked nor expired."""
+    in_force = Q(licence__state="valid") & (
+        Q(licence__valid_until__isnull=True) | Q(licence__valid_until__gte=on)
+    )
+    return Record.objects.filter(applicant=applicant).filter(Q(licence__isnull=True) | in_force)
 
 
 #: Material sources the applicant's records can stand for.

@@ -277,6 +277,9 @@ class Material(models.Model):
     acceptance_standard = models.TextField(_("acceptance standard (受理标准)"), blank=True)
     basis = models.TextField(_("basis for requiring it (要求提供材料的依据)"), blank=True)
     shortfall_allowed = models.BooleanField(_("may be promised later (容缺)"), default=False)
+    #: The law that lets the department fetch the licence or data without the holder's
+    #: consent (免授权调取依据); empty: the holder's consent is needed.
+    sharing_basis = models.TextField(_("legal basis to fetch without consent"), blank=True)
 
     class Meta:
         verbose_name = _("material")

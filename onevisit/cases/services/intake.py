@@ -32,7 +32,7 @@ from ..choices import Channel, DeliveryMethod, MaterialState, VisitKind
 from ..models import Applicant, Case, CaseMaterial, Record, Task, Upload, Visit
 from ..notifications import notify
 from ..routing import route
-from ..selectors import record_matches
+from ..selectors import record_matches, usable_records
 from .common import applicant_label, clerk_window
 
 
@@ -120,8 +120,15 @@ def _check_form(form_fields, data: dict) -> dict:
     return {k: v for k, v in data.items() if k in known}
 
 
-def _records_for(applicant: Applicant) -> dict[int, Record]:
-    return {r.pk: r for r in Record.objects.filter(applicant=applicant)}
+def _records_for(applicant: Applicant, day) -> dict[int, Record]:
+    return {r.pk: r for r in usable_records(applicant, on=day).select_related("licence")}
+
+
+def _from_vault(records: dict[int, Record], wanted) -> Record | None:
+    """The newest valid electronic licence in the applicant's vault for a material."""
+    found = [r for r in records.values() if r.licence_type and record_matches(r, wanted)]
+    found = [r for r in found if getattr(r, "licence", None) is not None]
+    return max(found, key=lambda r: (r.issued_on, r.pk), default=None)
 
 
 def _plan_materials(
@@ -141,6 +148,22 @@ def _plan_materials(
     for w in wanted:
         m = given.get(w.name)
         row = CaseMaterial(name=w.name, source=w.source, required=w.required)
+        given_other = m is not None and (m.upload or m.record or m.paper or m.promised_on)
+        if w.source == MaterialSource.ELECTRONIC_LICENCE and not given_other:
+            # Filled from the vault: with the applicant's consent, or under the legal
+            # basis the item's material names (免授权调取).
+            basis = next((x.sharing_basis for x in w.materials if x.sharing_basis), "")
+            consent = m is not None and m.consent
+            records = records if records is not None else _records_for(applicant, day)
+            record = _from_vault(records, w) if (consent or basis) else None
+            if record is not None:
+                row.state, row.record = MaterialState.FROM_RECORD, record
+                if consent:
+                    row.consent_at = now
+                else:
+                    row.legal_basis = basis
+                rows.append(row)
+                continue
         if m is None or not (m.upload or m.record or m.paper or m.promised_on or m.consent):
             row.state = MaterialState.MISSING
         elif m.upload:
@@ -150,7 +173,7 @@ def _plan_materials(
                 continue
             row.state, row.upload = MaterialState.UPLOADED, upload
         elif m.record:
-            records = records if records is not None else _records_for(applicant)
+            records = records if records is not None else _records_for(applicant, day)
             record = records.get(m.record)
             if record is None or not record_matches(record, w):
                 problems.append(
@@ -276,6 +299,8 @@ def _create(actor, applicant, sub: Submission, key, digest, channel, now) -> Int
         sub=sub, wanted=wanted, applicant=applicant, actor=actor, channel=channel, day=day, now=now
     )
     routed = route(items, region, day)
+    from onevisit.licences.services import record_intake_uses  # the vault builds on cases
+
     code = secrets.token_hex(3).upper()
     with transaction.atomic():
         number = sequence.case_number(region.code, day, sequence.next_serial())
@@ -316,6 +341,7 @@ def _create(actor, applicant, sub: Submission, key, digest, channel, now) -> Int
         for row in materials:
             row.case = case
         CaseMaterial.objects.bulk_create(materials)
+        record_intake_uses(actor=actor, case=case, materials=materials, tasks=tasks)
         if channel == Channel.WINDOW:
             Visit.objects.create(
                 case=case, kind=VisitKind.INTAKE, at=now, recorded_by=actor, organization=window

@@ -338,7 +338,7 @@ def _record_decision(
     task.legal_basis = legal_basis
     _save(task, actor, f"task.{state}", before, reason=reason, legal_basis=legal_basis, **extra)
     if state == TaskState.APPROVED and task.result_name:
-        Record.objects.create(
+        record = Record.objects.create(
             applicant=task.case.applicant,
             title=task.result_name,
             source_item=task.item,
@@ -347,6 +347,9 @@ def _record_decision(
             task=task,
             data={"case": task.case.number},
         )
+        from onevisit.licences.services import issue_for_task  # the vault builds on cases
+
+        issue_for_task(actor=actor, task=task, record=record, day=day)
 
 
 def _decide(actor, task, state, allowed, reason, legal_basis, on) -> Task:
