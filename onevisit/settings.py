@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "onevisit.catalog",
     "onevisit.cases",
     "onevisit.licences",
+    "onevisit.portal",
     "onevisit.demo",
 ]
 
