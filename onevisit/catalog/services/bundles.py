@@ -17,6 +17,7 @@ from .. import selectors
 from ..choices import (
     EventKind,
 )
+from ..hooks import catalog_changed
 from ..models import Bundle, BundleItem, ServiceItem
 from .items import ensure_may_manage_bundles
 
@@ -142,6 +143,7 @@ def bundle_publish(*, actor, bundle: Bundle, on: datetime.date | None = None) ->
             )
         locked.published = True
         locked.save(update_fields=["published"])
+        catalog_changed(bundles=[locked])
         audit_record(
             actor=actor,
             action="bundle.publish",

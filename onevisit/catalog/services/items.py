@@ -20,6 +20,7 @@ from ..choices import (
     ServiceObject,
     VersionState,
 )
+from ..hooks import catalog_changed
 from ..models import ServiceItem, ServiceItemVersion
 
 CATALOG_CODE = re.compile(r"^[0-9A-Za-z]{12}$")
@@ -171,6 +172,7 @@ def service_item_retire(
         ServiceItemVersion.objects.filter(item=locked, state=VersionState.DRAFT).delete()
         locked.retired_on = date
         locked.save(update_fields=["retired_on"])
+        catalog_changed(items=[locked])
         audit_record(
             actor=actor,
             action="service_item.retire",
@@ -196,6 +198,7 @@ def service_item_transfer(
         before = _item_snapshot(item)
         item.organization = to_organization
         item.save(update_fields=["organization"])
+        catalog_changed(items=[item])
         audit_record(
             actor=actor,
             action="service_item.transfer",

@@ -43,6 +43,8 @@ class MaterialSpec:
     basis: str = ""
     shortfall_allowed: bool = False
     position: int | None = None
+    #: The law that lets the department fetch the licence or data without consent.
+    sharing_basis: str = ""
 
 
 def check_material_spec(spec: MaterialSpec) -> None:

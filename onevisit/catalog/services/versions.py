@@ -23,6 +23,7 @@ from ..choices import (
     ResultType,
     VersionState,
 )
+from ..hooks import catalog_changed
 from ..models import Material, ServiceItem, ServiceItemVersion
 from .items import ensure_may_manage_item
 
@@ -112,6 +113,7 @@ MATERIAL_FIELDS = (
     "acceptance_standard",
     "basis",
     "shortfall_allowed",
+    "sharing_basis",
 )
 
 
@@ -469,6 +471,7 @@ def service_item_version_publish(
                 _("Another version of this item was published meanwhile: try again."),
                 code="overlap",
             )
+        catalog_changed(items=[item])
         audit_record(
             actor=actor,
             action="service_item.version_publish",
