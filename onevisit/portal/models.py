@@ -5,6 +5,7 @@ GIN over tsvector)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -72,3 +73,88 @@ class SearchIndexState(models.Model):
 
     def __str__(self) -> str:
         return f"search index, generation {self.generation}"
+
+
+class ArticleKind(models.TextChoices):
+    """News (新闻) or an announcement (通知公告)."""
+
+    NEWS = "news", _("News")
+    ANNOUNCEMENT = "announcement", _("Announcement")
+
+
+class ArticleState(models.TextChoices):
+    """Where an article is in the newsroom: drafted, sent for review, published, withdrawn."""
+
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Article(models.Model):
+    """A news article or announcement of a department (政务动态/通知公告).
+
+    Written by an officer, reviewed and published by a head of the same department who is
+    not its author; once published its address (`/news/<id>/`) never changes. An image
+    carries a text alternative; related services link to their guides.
+    """
+
+    kind = models.CharField(_("kind"), max_length=16, choices=ArticleKind.choices)
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=200, blank=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    body = models.TextField(_("text"))
+    body_en = models.TextField(_("English text"), blank=True)
+    image = models.FileField(_("image"), upload_to="news/%Y/%m/", blank=True)
+    image_alt = models.CharField(_("image description"), max_length=200, blank=True)
+    items = models.ManyToManyField(
+        "catalog.ServiceItem", blank=True, related_name="+", verbose_name=_("related services")
+    )
+    bundles = models.ManyToManyField(
+        "catalog.Bundle", blank=True, related_name="+", verbose_name=_("related life events")
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=ArticleState.choices, default=ArticleState.DRAFT
+    )
+    review_note = models.TextField(_("reviewer's note"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["state", "-published_at"], name="portal_article_feed")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state="published") | models.Q(published_at__isnull=False),
+                name="portal_article_published_at",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(image="") | ~models.Q(image_alt=""),
+                name="portal_article_image_alt",
+                violation_error_message=_("An image needs a description for screen readers."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"/news/{self.pk}/"
