@@ -158,3 +158,20 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"/news/{self.pk}/"
+
+
+class TrackingLock(models.Model):
+    """Failed tracking look-ups of a case number in the current hour: after too many, the
+    number is locked until the hour ends, so that check codes cannot be guessed."""
+
+    case_number = models.CharField(max_length=32)
+    hour = models.DateTimeField()
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case_number", "hour"], name="portal_tracking_hour")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_number} {self.hour:%Y-%m-%d %H}:00 ({self.failures})"
