@@ -17,6 +17,7 @@ urlpatterns = [
     path("reforms/", include("onevisit.reforms.urls")),
     path("duties/", include("onevisit.duties.urls")),
     path("cases/", include("onevisit.cases.urls")),
+    path("", include("onevisit.licences.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),

@@ -152,7 +152,10 @@ def _plan_materials(
         if w.source == MaterialSource.ELECTRONIC_LICENCE and not given_other:
             # Filled from the vault: with the applicant's consent, or under the legal
             # basis the item's material names (免授权调取).
-            basis = next((x.sharing_basis for x in w.materials if x.sharing_basis), "")
+            # A basis counts only when every item asking for it names one: otherwise a
+            # department without a basis would read the licence under another's law.
+            bases = [x.sharing_basis for x in w.materials]
+            basis = bases[0] if bases and all(bases) else ""
             consent = m is not None and m.consent
             records = records if records is not None else _records_for(applicant, day)
             record = _from_vault(records, w) if (consent or basis) else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import secrets
 
 from django.db import IntegrityError, transaction
@@ -13,12 +14,14 @@ from django.utils.translation import gettext as _
 from onevisit.cases.models import Applicant, Record
 from onevisit.cases.services.common import REVIEWERS, holds_role_in
 from onevisit.core.audit import audit_record
-from onevisit.core.errors import Conflict, NotFound, ValidationFailed
+from onevisit.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 
 from ..choices import HolderKind, LicenceState
 from ..models import Licence, LicenceType
-from ..signing import canonical, sign
+from ..signing import KeyUnreadable, canonical, sign
 from .keys import active_key, key_secret
+
+logger = logging.getLogger(__name__)
 
 #: Fields every licence type may use that are read from the holder, not the form.
 HOLDER_FIELDS = {
@@ -59,6 +62,19 @@ def licence_fields(licence_type: LicenceType, holder: Applicant, values: dict) -
 
 def _number(organization, day: datetime.date) -> str:
     return f"{organization.region.code}-{day.year}-E{secrets.token_hex(5).upper()}"
+
+
+def _signed(payload: dict, key) -> str:
+    try:
+        return sign(payload, key.private_key_encrypted, key_secret())
+    except KeyUnreadable as exc:
+        # The server's LICENCE_KEY_SECRET changed: an operator's error, not the user's.
+        logger.error("licence signing key %s: %s", key.kid, exc)
+        raise DomainError(
+            _("Licences cannot be signed now: the signing key cannot be read. Try later."),
+            code="signing_unavailable",
+            status=503,
+        )
 
 
 def licence_issue(
@@ -129,7 +145,7 @@ def licence_issue(
                         issued_on=issued_on,
                         valid_until=valid_until,
                         payload=canonical(payload).decode(),
-                        signature=sign(payload, key.private_key_encrypted, key_secret()),
+                        signature=_signed(payload, key),
                     )
                 break
             except IntegrityError:  # the same random number twice: draw again
@@ -174,8 +190,32 @@ def issue_for_task(*, actor, task, record: Record, day: datetime.date) -> Licenc
     )
 
 
+def issuers_of(licence: Licence) -> set[int]:
+    """The organizations that answer for a licence: its issuer, and whoever now holds the
+    items issuing its type in the issuer's region (after a reform moved them)."""
+    holders = set(
+        licence.licence_type.items.filter(
+            organization__region_id=licence.issued_by.region_id
+        ).values_list("organization_id", flat=True)
+    )
+    return {licence.issued_by_id} | holders
+
+
+def _current_issuer(licence: Licence):
+    """Who issues a replacement: the issuer, or after a reform abolished it, the
+    organization now holding the items of the type in its region."""
+    from onevisit.orgs.models import Organization
+
+    issuer = licence.issued_by
+    today = timezone.localdate()
+    if issuer.valid_to is None or issuer.valid_to > today:
+        return issuer
+    others = sorted(issuers_of(licence) - {issuer.pk})
+    return Organization.objects.filter(pk__in=others).first() or issuer
+
+
 def _ensure_issuer(actor, licence: Licence) -> None:
-    if not holds_role_in(actor, REVIEWERS, licence.issued_by_id):
+    if not any(holds_role_in(actor, REVIEWERS, org) for org in issuers_of(licence)):
         raise NotFound(_("No such licence."))
 
 
@@ -240,7 +280,7 @@ def licence_reissue(*, actor, licence: Licence, changes: dict, reason: str) -> L
             actor=actor,
             licence_type=licence.licence_type,
             holder=licence.holder,
-            organization=licence.issued_by,
+            organization=_current_issuer(licence),
             values=values,
             issued_on=timezone.localdate(),
             replaces=licence,
@@ -254,7 +294,7 @@ def licence_document(data: str | bytes) -> dict:
     """Parse an uploaded exported licence; a clear error for anything else."""
     try:
         document = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: deep nesting
         raise ValidationFailed(_("This is not a licence file (JSON expected)."), code="not_json")
     if not isinstance(document, dict):
         raise ValidationFailed(_("This is not a licence file."), code="not_licence")
