@@ -167,6 +167,7 @@ def _register_routers() -> None:
     api.add_router("/", duties_router)
     api.add_router("/catalog", "onevisit.catalog.api.router")
     api.add_router("/", "onevisit.cases.api.router")
+    api.add_router("/", "onevisit.licences.api.router")
 
 
 _register_routers()
