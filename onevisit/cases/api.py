@@ -14,7 +14,8 @@ One-visit rates (`GET /api/cases/rates`): the system administrator reads any fig
 supervisors and establishment officers those of their region's subtree (the region
 defaults to theirs; a region outside it is a 404); department reviewers and heads those of
 their own organization (the organization defaults to theirs; another is a 404); anyone
-else gets a 404.
+else gets a 404. The share of materials filled from the licence vault
+(`GET /api/cases/vault-fill`) follows the same rule.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from onevisit.core.errors import Conflict, NotFound, ValidationFailed
 from onevisit.core.identifiers import mask_identity_number, mask_phone
 from onevisit.core.schemas import ErrorOut
 from onevisit.core.scoping import assignments_of
+from onevisit.licences.indicators import item_names, vault_fill_rates
 from onevisit.orgs.schemas import ID_MAX
 from onevisit.regions.models import Region
 
@@ -61,6 +63,8 @@ from .schemas import (
     TaskFilters,
     TaskPage,
     UploadOut,
+    VaultFillFilters,
+    VaultFillOut,
 )
 from .services.common import REVIEWERS, clerk_window
 from .services.uploads import max_upload_bytes
@@ -367,6 +371,39 @@ def case_rates(request, filters: Query[RatesFilters]):
         end=filters.end,
     )
     return {name: getattr(rates, name) for name in RatesOut.model_fields}
+
+
+def _fill_rate(rate) -> dict:
+    return {"required": rate.required, "from_vault": rate.from_vault, "share": rate.share}
+
+
+@router.get("/cases/vault-fill", response={200: VaultFillOut, 400: ErrorOut, **READ_ERRORS})
+def case_vault_fill(request, filters: Query[VaultFillFilters]):
+    """The share of required materials filled from the licence vault (电子证照免提交), per
+    item and per bundle, over the cases submitted between `start` and `end`, within what
+    the caller may see (the rule of `/api/cases/rates`)."""
+    fill = vault_fill_rates(
+        user=request.user,
+        since=filters.start,
+        until=filters.end,
+        region=filters.region,
+        organization=filters.organization,
+    )
+    names = item_names(item for item, _rate in fill.by_item)
+    return {
+        "region": fill.region_code,
+        "organization": fill.organization_id,
+        "start": fill.since,
+        "end": fill.until,
+        "total": _fill_rate(fill.total),
+        "items": [
+            {"item": i.pk, "item_name": names[i.pk], **_fill_rate(rate)} for i, rate in fill.by_item
+        ],
+        "bundles": [
+            {"bundle": b.pk, "bundle_name": b.name, **_fill_rate(rate)}
+            for b, rate in fill.by_bundle
+        ],
+    }
 
 
 @router.get("/cases/{number}", response={200: CaseOut, **READ_ERRORS})

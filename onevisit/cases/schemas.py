@@ -314,6 +314,39 @@ class RatesOut(Schema):
     zero_visit_rate: float | None
 
 
+class VaultFillFilters(Schema):
+    region: RegionCode | None = Field(None, description="Region code (its whole subtree).")
+    organization: Id | None = None
+    start: DateValue | None = Field(None, description="Submitted on or after.")
+    end: DateValue | None = Field(None, description="Submitted on or before.")
+
+
+class FillRateOut(Schema):
+    required: int = Field(description="Required materials of the cases.")
+    from_vault: int = Field(description="Of those, filled from an electronic licence.")
+    share: float | None = Field(description="from_vault / required; null when none.")
+
+
+class VaultFillItemOut(FillRateOut):
+    item: int
+    item_name: str
+
+
+class VaultFillBundleOut(FillRateOut):
+    bundle: int
+    bundle_name: str
+
+
+class VaultFillOut(Schema):
+    region: str | None
+    organization: int | None
+    start: datetime.date | None
+    end: datetime.date | None
+    total: FillRateOut
+    items: list[VaultFillItemOut]
+    bundles: list[VaultFillBundleOut]
+
+
 # --- tasks ------------------------------------------------------------------------------------
 class TaskFilters(Schema):
     queue: QueueValue = "to_accept"

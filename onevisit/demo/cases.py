@@ -11,6 +11,9 @@ The demo citizen (`citizen`, 李示例) married at the window in December, bough
 moved her household in the spring, and applied online for "having a baby" in September
 (her marriage certificate taken from her records); the demo enterprise (`enterprise.tonglu`)
 has its own year. The other applicants are fictional residents and firms of Tonglu.
+
+Before the year, the licence vault receives the licences they already hold (`demo.licences`);
+applicants who hold the licence a material asks for mostly let the vault fill it.
 """
 
 from __future__ import annotations
@@ -28,12 +31,15 @@ from onevisit.cases.selectors import visit_rates
 from onevisit.catalog.choices import MaterialSource
 from onevisit.catalog.models import Bundle, ServiceItem
 from onevisit.catalog.selectors import bundle_items
+from onevisit.licences.indicators import vault_fill
+from onevisit.licences.models import Licence
 from onevisit.regions.models import Region
 
 from .builder import RegionBuild
 from .catalog import Catalog, build_catalog
 from .data.catalog_types import TONGLU, V2_FROM, Item
 from .desk import Desk, Story, Target, wd, wd_back
+from .licences import issue_existing_licences, issued_by_items
 from .numbers import IdentityNumbers
 from .people import Party, People, build_people, build_staff
 from .staffing import county_pools
@@ -136,8 +142,17 @@ def working_days(start: datetime.date, end: datetime.date) -> list[datetime.date
 class Planner:
     """Draws the stories: who applies for what, when, where, and what happens."""
 
-    def __init__(self, rng: random.Random, catalog: Catalog, people: People, desk: Desk):
+    def __init__(
+        self,
+        rng: random.Random,
+        catalog: Catalog,
+        people: People,
+        desk: Desk,
+        licence_holders: dict[str, set[int]] | None = None,
+    ):
         self.rng, self.catalog, self.people, self.desk = rng, catalog, people, desk
+        #: licence type code → the applicants holding one before the year (`demo.licences`).
+        self.licence_holders = licence_holders or {}
         self.targets: dict[str, Target] = {}
         for key, item in catalog.items.items():
             self.targets[key] = Target(key, [item], None, (key,))
@@ -158,8 +173,18 @@ class Planner:
 
     def party(self, target: Target) -> Party:
         """An applicant for the target; one holding a result the target's materials name
-        (a marriage certificate, a title deed) more often than not."""
+        (a marriage certificate, a title deed) more often than not, and mostly one holding
+        the licence an item asks for when not everyone holds one (a title deed to mortgage,
+        a land title for a planning permit)."""
         pool = self.people.enterprises if self.is_enterprise(target) else self.people.persons
+        party = self._party(target, pool)
+        # Drawn apart from the year's stream, so that the other stories stay as they were.
+        holders = self._licence_holders(target, pool)
+        if holders and party not in holders and self.desk.vault_rng.random() < 0.7:
+            return self.desk.vault_rng.choice(holders)
+        return party
+
+    def _party(self, target: Target, pool: list[Party]) -> Party:
         issuers = {
             self.catalog.items[row.item].pk
             for spec in self.specs(target)
@@ -173,6 +198,24 @@ class Planner:
             if holders:
                 return self.rng.choice(holders)
         return self.rng.choice(pool)
+
+    def _licence_holders(self, target: Target, pool: list[Party]) -> list[Party]:
+        """Who in the pool holds a licence the target's items ask for of their own, when
+        only some do (not for a bundle: the flat's seller is not the applicant)."""
+        if target.bundle is not None:
+            return []
+        types = {
+            row.licence_type
+            for spec in self.specs(target)
+            for row in spec.materials
+            if row.source == MaterialSource.ELECTRONIC_LICENCE
+        }
+        ids: set[int] = set()
+        for code in types:
+            held = self.licence_holders.get(code, set())
+            if any(p.applicant.pk not in held for p in pool):
+                ids |= held
+        return [p for p in pool if p.applicant.pk in ids]
 
     def story(self, key: str, day: datetime.date, **fixed) -> Story:
         """A story for the target `key` on `day`. `fixed` sets what would otherwise be drawn
@@ -476,10 +519,14 @@ def build_service_desk(
     builds: dict[str, RegionBuild],
     rng: random.Random,
     *,
+    vault_rng: random.Random | None = None,
     refresh: Callable[[], None] = lambda: None,
     say: Callable[[str], None] = lambda message: None,
 ) -> dict[str, int]:
-    """The catalog, the staff and applicants, the year of cases and today's open cases."""
+    """The catalog, the staff and applicants, the licences they already hold, the year of
+    cases and today's open cases. `vault_rng` draws the licences and the applicants'
+    choices about them, apart from the cases' own stream."""
+    vault_rng = vault_rng or random.Random(0)
     catalog = build_catalog(builds)
     say(f"service catalog: {len(catalog.items)} items, {len(catalog.bundles)} bundles")
     refs = {catalog.items[k].organization_id: spec.org for k, spec in catalog.specs.items()}
@@ -490,11 +537,16 @@ def build_service_desk(
     region: Region = builds[TONGLU].region
     ids = IdentityNumbers(rng, county_pools())
     people = build_people(rng, region, ids=ids, persons=PERSONS, enterprises=ENTERPRISES)
+    vault = issue_existing_licences(builds, people, vault_rng, catalog)
+    say(f"licence vault: {len(vault.types)} licence types, {vault.issued} licences held")
     refresh()
     today = timezone.localdate()
     end = min(HISTORY_END, today - datetime.timedelta(days=1))
-    desk = Desk(rng, people, staff, FormValues(rng, ids), end)
-    plan = Planner(rng, catalog, people, desk)
+    values = FormValues(rng, ids, homes=vault.homes, homes_rng=vault_rng)
+    desk = Desk(rng, people, staff, values, end, vault_rng=vault_rng)
+    desk.licences = vault.held
+    desk.issues = issued_by_items(vault.types, catalog)
+    plan = Planner(rng, catalog, people, desk, licence_holders=vault.holders)
     # Stories are drawn when their day comes, so that applicants can reuse what earlier
     # cases issued them (a marriage certificate for "having a baby", a title deed for
     # moving a household).
@@ -522,13 +574,17 @@ def build_service_desk(
         desk.run(story)
     refresh()
     counts = service_desk_counts()
-    say(f"service desk: {counts['cases']} cases, one-visit rate {counts['one-visit %']} %")
+    say(
+        f"service desk: {counts['cases']} cases, one-visit rate {counts['one-visit %']} %, "
+        f"{counts['from the vault %']} % of required materials from the licence vault"
+    )
     return counts
 
 
 def service_desk_counts() -> dict[str, int]:
     """The service desk's figures, for the seeder's report."""
     rates = visit_rates()
+    fill = vault_fill().total
     tasks = dict(Task.objects.values_list("state").annotate(n=Count("pk")).order_by())
     return {
         "service items": ServiceItem.objects.count(),
@@ -540,4 +596,6 @@ def service_desk_counts() -> dict[str, int]:
         "zero-visit %": round(100 * (rates.zero_visit_rate or 0)),
         "ratings": Evaluation.objects.count(),
         "rectifications": Rectification.objects.count(),
+        "licences": Licence.objects.count(),
+        "from the vault %": round(100 * (fill.share or 0)),
     }

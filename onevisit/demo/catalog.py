@@ -168,6 +168,7 @@ def _material_spec(row, items: dict[str, ServiceItem], position: int) -> Materia
         source_explanation=row.explanation,
         shortfall_allowed=row.shortfall_allowed,
         position=position,
+        sharing_basis=row.sharing_basis,
     )
 
 

@@ -33,6 +33,8 @@ from onevisit.catalog.selectors import live_versions, materials_of
 from onevisit.core import calendar
 
 from .data.catalog_types import V2_FROM
+from .data.licences import NOT_THE_APPLICANTS
+from .licences import add_years
 from .people import Party, People, Staff
 from .values import FormValues
 
@@ -102,11 +104,28 @@ class Tally:
     by_twist: dict[str, int] = field(default_factory=dict)
 
 
+#: How applicants who hold the licence a material asks for provide it: most consent to the
+#: vault online, about half at a window (the others hand in a copy); where the law lets
+#: the department fetch it (`sharing_basis`), most give nothing and a few upload a copy
+#: all the same (or hand in paper at the window).
+CONSENT_ONLINE, CONSENT_AT_WINDOW, LEFT_TO_THE_LAW = 0.8, 0.55, 0.9
+
+
 class Desk:
     """Plays stories through the services, keeping what it needs in memory."""
 
-    def __init__(self, rng: random.Random, people: People, staff: Staff, values: FormValues, end):
+    def __init__(
+        self,
+        rng: random.Random,
+        people: People,
+        staff: Staff,
+        values: FormValues,
+        end,
+        vault_rng: random.Random | None = None,
+    ):
         self.rng = rng
+        #: The applicants' choices about the licence vault draw from a stream of their own.
+        self.vault_rng = vault_rng or random.Random(0)
         self.people = people
         self.staff = staff
         self.values = values
@@ -118,6 +137,10 @@ class Desk:
         self._versions: dict[tuple[str, bool], dict[int, ServiceItemVersion]] = {}
         #: (applicant id, item id) pairs whose result is in the applicant's records.
         self.records: set[tuple[int, int]] = set()
+        #: applicant id → the licences they hold: (type code, issued on, valid until).
+        self.licences: dict[int, list[tuple[str, datetime.date, datetime.date | None]]] = {}
+        #: item id → (licence type code, years valid) the item's approval issues.
+        self.issues: dict[int, tuple[str, int | None]] = {}
 
     # --- intake ---------------------------------------------------------------------
     def versions(self, target: Target, day: datetime.date) -> dict[int, ServiceItemVersion]:
@@ -150,16 +173,61 @@ class Desk:
                 if record is not None:
                     given.append(MaterialInput(name=wanted.name, record=record, consent=True))
                     continue
+            # The ordinary way is drawn first, so that the year's other draws do not
+            # depend on what the vault holds.
             if not wanted.required and self.rng.random() < 0.6:
-                continue
-            if window and wanted.shortfall_allowed and self.rng.random() < 0.4:
-                promised = wd(story.day, self.rng.randint(3, 8))
-                given.append(MaterialInput(name=wanted.name, promised_on=promised))
+                way = None
+            elif window and wanted.shortfall_allowed and self.rng.random() < 0.4:
+                way = MaterialInput(
+                    name=wanted.name, promised_on=wd(story.day, self.rng.randint(3, 8))
+                )
             elif window:
-                given.append(MaterialInput(name=wanted.name, paper=True))
+                way = MaterialInput(name=wanted.name, paper=True)
             else:
-                given.append(MaterialInput(name=wanted.name, upload=self.people.upload(party)))
+                way = "upload"
+            if source == MaterialSource.ELECTRONIC_LICENCE:
+                from_vault, given_as = self._from_vault(story, wanted)
+                if from_vault:
+                    given.extend([given_as] if given_as is not None else [])
+                    continue
+            if way == "upload":
+                way = MaterialInput(name=wanted.name, upload=self.people.upload(party))
+            if way is not None:
+                given.append(way)
         return given
+
+    def _from_vault(self, story: Story, wanted) -> tuple[bool, MaterialInput | None]:
+        """Whether the applicant lets the vault fill a licence material, and what they
+        give for it: their consent, or nothing where the law lets the department fetch
+        it. (False, None): they provide it the ordinary way."""
+        if wanted.name in NOT_THE_APPLICANTS:
+            return False, None
+        types = {m.licence_type for m in wanted.materials if m.licence_type}
+        if not self._holds(story.party, types, story.day):
+            return False, None
+        rng = self.vault_rng
+        if any(m.sharing_basis for m in wanted.materials):
+            return rng.random() < LEFT_TO_THE_LAW, None
+        window = story.channel == Channel.WINDOW
+        if rng.random() < (CONSENT_AT_WINDOW if window else CONSENT_ONLINE):
+            return True, MaterialInput(name=wanted.name, consent=True)
+        return False, None
+
+    def _holds(self, party: Party, types: set[str], day: datetime.date) -> bool:
+        """A licence of one of the types, issued by the day and in force on it (from
+        `licences`, kept in step with the approvals that issue one)."""
+        return any(
+            code in types and issued <= day and (until is None or until >= day)
+            for code, issued, until in self.licences.get(party.applicant.pk, ())
+        )
+
+    def _issued(self, task: Task, day: datetime.date) -> None:
+        """Note the licence an approval issued (the item's licence type, if any)."""
+        issues = self.issues.get(task.item_id)
+        if issues is not None:
+            code, years = issues
+            until = add_years(day, years) if years else None
+            self.licences.setdefault(task.case.applicant_id, []).append((code, day, until))
 
     def _record_for(self, party: Party, wanted) -> int | None:
         applicant_id = party.applicant.pk
@@ -208,6 +276,7 @@ class Desk:
         for task in intake.case.tasks.all():
             if task.state == TaskState.APPROVED:
                 self.records.add((story.party.applicant.pk, task.item_id))
+                self._issued(task, story.day)
         return intake.case
 
     # --- the story ------------------------------------------------------------------
@@ -378,6 +447,8 @@ class Desk:
 
     def _act(self, service, actor, task, day, **kwargs) -> None:
         service(actor=actor, task=task, on=day, **kwargs)
+        if service is case_services.task_approve:
+            self._issued(task, day)
 
     def _notice(self, task: Task, reviewer, day: datetime.date) -> None:
         case_services.task_request_supplement(

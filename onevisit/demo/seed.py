@@ -37,6 +37,8 @@ SEED = 20190819
 STAFF_SEED = SEED * 10 + 1
 #: The service desk's year of cases draws from a stream of its own too.
 CASES_SEED = SEED * 10 + 2
+#: The licence vault (the licences held before the year, the applicants' consents) too.
+VAULT_SEED = SEED * 10 + 3
 #: The organization whose presence means the demo has been seeded.
 MARKER_ORGANIZATION = "中共浙江省委机构编制委员会办公室"
 
@@ -61,7 +63,7 @@ def already_seeded() -> str:
 
 
 REGISTRY_APPS = ("core", "regions", "orgs", "reforms", "duties")
-SERVICE_DESK_APPS = ("catalog", "cases")
+SERVICE_DESK_APPS = ("catalog", "cases", "licences")
 
 
 def refresh_statistics(labels: tuple[str, ...] = REGISTRY_APPS) -> None:
@@ -147,6 +149,7 @@ def seed_demo(*, scale: str = "full", stdout=None) -> SeedResult:
             desk = build_service_desk(
                 builds,
                 random.Random(CASES_SEED),
+                vault_rng=random.Random(VAULT_SEED),
                 refresh=lambda: refresh_statistics(SERVICE_DESK_APPS),
                 say=say,
             )

@@ -79,9 +79,19 @@ SUSPENSIONS = {
 class FormValues:
     """Draws form values and official texts."""
 
-    def __init__(self, rng: random.Random, ids: IdentityNumbers):
+    def __init__(
+        self,
+        rng: random.Random,
+        ids: IdentityNumbers,
+        homes: list | None = None,
+        homes_rng: random.Random | None = None,
+    ):
         self.rng = rng
         self.ids = ids
+        #: Flats on the title deeds of the vault (`demo.licences.Home`), for sale once each,
+        #: drawn from a stream of their own (the other values stay as they were).
+        self.homes = list(homes or [])
+        self.homes_rng = homes_rng or random.Random(0)
         self._missing: dict[int, list[str]] = {}
         self._bases: dict[int, str] = {}
 
@@ -101,6 +111,15 @@ class FormValues:
         apply, such as a person's credit code)."""
         keys = dict.fromkeys(f["key"] for v in versions for f in v.form_fields or [])
         values = {key: self.value(key, party, day) for key in keys}
+        if "seller_name" in values:
+            # The flat of an owner whose title deed is in the vault, sold once.
+            homes = [h for h in self.homes if h.owner != party.applicant.name]
+            if homes:
+                home = self.homes_rng.choice(homes)
+                self.homes.remove(home)
+                values.update(
+                    seller_name=home.owner, property_address=home.address, property_area=home.area
+                )
         return {key: value for key, value in values.items() if value}
 
     def value(self, key: str, party: Party, day: datetime.date) -> str:

@@ -6,6 +6,9 @@ Who reads which figures is one rule, `selectors.rates_scope`, shared with the AP
 system administrator any; supervisors and establishment officers their region's subtree;
 department reviewers and heads their own department; anyone else gets a 404, and so does a
 region or department outside what the user may read.
+
+Below them, the share of required materials filled from the licence vault (电子证照免提交)
+per bundle and per item, over the cases submitted in the period, under the same rule.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from django.views.decorators.http import require_GET
 
 from onevisit.catalog import selectors as catalog_selectors
 from onevisit.core.errors import NotFound, ValidationFailed
+from onevisit.licences.indicators import item_names, vault_fill_rates
 
 from .. import selectors
 from ..forms import RatesForm
@@ -88,6 +92,31 @@ def _tables(report, start, end) -> list[dict]:
     ]
 
 
+def _vault_row(label: str, rate) -> dict:
+    return {
+        "label": label,
+        "required": rate.required,
+        "from_vault": rate.from_vault,
+        "share": _percent(rate.share),
+    }
+
+
+def _vault_tables(fill) -> list[dict]:
+    names = item_names(item for item, _rate in fill.by_item[:ROWS])
+    return [
+        {
+            "key": "bundle",
+            "title": _("By one-thing bundle"),
+            "rows": [_vault_row(b.name, rate) for b, rate in fill.by_bundle[:ROWS]],
+        },
+        {
+            "key": "item",
+            "title": _("By service item"),
+            "rows": [_vault_row(names[i.pk], rate) for i, rate in fill.by_item[:ROWS]],
+        },
+    ]
+
+
 @login_required
 @require_GET
 def rates(request):
@@ -119,6 +148,9 @@ def rates(request):
             end=end,
             limit=ROWS,
         )
+        fill = vault_fill_rates(
+            user=user, since=start, until=end, region=code, organization=organization
+        )
     except NotFound:
         raise Http404("No rates")
     except ValidationFailed as exc:
@@ -138,5 +170,7 @@ def rates(request):
         region=report.region,
         organization=report.organization,
         tables=_tables(report, start, end),
+        vault_total=_vault_row("", fill.total),
+        vault_tables=_vault_tables(fill),
     )
     return render(request, "cases/rates.html", context, status=status)

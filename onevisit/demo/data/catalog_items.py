@@ -177,7 +177,9 @@ BIRTH = [
         "户口迁移（县内迁移）",
         20,
         5,
-        ("户口迁移审批表", R.APPROVAL),
+        # Within the county no migration permit is needed: the household register's new
+        # page is the result (an electronic licence, `data.licences`).
+        ("居民户口簿（迁入地户口页）", R.CERTIFICATE),
         fields(*PERSON_FIELDS, "move_from", "property_address"),
         (
             M("户口迁移申请表"),

@@ -21,6 +21,8 @@ from onevisit.catalog.choices import MaterialForm, MaterialSource, OnlineDepth, 
 from onevisit.catalog.choices import ServiceObject as S
 from onevisit.duties.choices import DutyCategory as C
 
+from .licences import BUSINESS_CHECK_BASIS, ID_CHECK_BASIS
+
 TONGLU, HANGZHOU, PROVINCE = "330122", "3301", "33"
 #: Every item's first version takes effect on this day (before the year of cases).
 V1_FROM = datetime.date(2024, 1, 1)
@@ -122,6 +124,9 @@ class M:
     item: str = ""
     explanation: str = ""
     shortfall_allowed: bool = False
+    #: The law that lets the department fetch the licence without the holder's consent
+    #: (empty: the applicant consents, or provides it otherwise).
+    sharing_basis: str = ""
 
 
 def licence(name: str, licence_type: str, **kw) -> M:
@@ -139,9 +144,22 @@ def issued(name: str, item: str, **kw) -> M:
     return M(name, MaterialSource.ISSUED_BY_ITEM, item=item, **kw)
 
 
-ID_CARD = licence("申请人身份证明", "id_card", explanation="居民身份证电子证照，现场办理的出示原件")
+# Identity cards and business licences are checked through the licence library without
+# consent; a household register (the whole family's data) and a title deed need the
+# holder's consent (or a copy).
+ID_CARD = licence(
+    "申请人身份证明",
+    "id_card",
+    explanation="居民身份证电子证照，现场办理的出示原件",
+    sharing_basis=ID_CHECK_BASIS,
+)
 HOUSEHOLD = licence("居民户口簿", "household_register", explanation="居民户口簿电子证照")
-BUSINESS = licence("营业执照", "business_licence", explanation="营业执照电子证照")
+BUSINESS = licence(
+    "营业执照",
+    "business_licence",
+    explanation="营业执照电子证照",
+    sharing_basis=BUSINESS_CHECK_BASIS,
+)
 PREMISES = M(
     "经营场所使用证明",
     explanation="自有房产提供不动产权证书，租赁房产提供租赁合同",

@@ -12,7 +12,15 @@ from django.utils import timezone
 
 from onevisit.cases import selectors
 from onevisit.cases.choices import CaseState, Channel, DeliveryMethod, MaterialState, TaskState
-from onevisit.cases.models import Case, Evaluation, Record, Rectification, Task
+from onevisit.cases.models import (
+    Applicant,
+    Case,
+    CaseMaterial,
+    Evaluation,
+    Record,
+    Rectification,
+    Task,
+)
 from onevisit.catalog.choices import CaseType, MaterialSource, VersionState
 from onevisit.catalog.models import Bundle, Material, ServiceItem, ServiceItemVersion
 from onevisit.catalog.selectors import bundle_form, bundle_items, live_versions
@@ -21,6 +29,10 @@ from onevisit.core.models import Role, RoleAssignment, User
 from onevisit.demo.accounts import DEMO_PASSWORD
 from onevisit.demo.cases import HISTORY_END, HISTORY_START
 from onevisit.duties.models import DutyAssignment
+from onevisit.licences import selectors as licence_selectors
+from onevisit.licences.choices import Verdict
+from onevisit.licences.indicators import vault_fill
+from onevisit.licences.models import Licence, LicenceAccess, LicenceType, SigningKey
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +151,8 @@ def check_logins() -> None:
     assert mine[0].number in page.content.decode()
     baby = next(c for c in mine if c.title == "出生一件事")
     assert (baby.state, baby.visits) == (CaseState.COMPLETED, 0)
-    used = baby.materials.get(state=MaterialState.FROM_RECORD)
+    used = baby.materials.get(name="父母结婚证")
+    assert used.state == MaterialState.FROM_RECORD
     assert used.record.title == "结婚证" and used.consent_at is not None
     assert Record.objects.filter(applicant__user=citizen).count() >= 5
 
@@ -160,6 +173,76 @@ def check_logins() -> None:
     assert orgs <= staffed
 
 
+def check_licences() -> None:
+    """The licence vault: the types with their issuing items, the licences the province
+    held before the year and those approvals issued, signed by each issuer's key; the
+    year's cases took some materials from it (with consent or under the law) and not
+    others, so the share is neither nothing nor everything."""
+    types = {lt.code: lt for lt in LicenceType.objects.prefetch_related("items")}
+    used = set(Material.objects.exclude(licence_type="").values_list("licence_type", flat=True))
+    assert used <= set(types), "every licence a material names has a type"
+    assert {"id_card", "household_register", "business_licence", "food_operation_permit"} <= set(
+        types
+    )
+    assert {"birth_certificate", "property_certificate"} <= set(types)
+    assert all(lt.items.exists() for lt in types.values())
+    assert types["food_operation_permit"].validity_years == 5
+    # the existing licences (before the first case) and those approvals issued
+    existing = Licence.objects.filter(task__isnull=True)
+    assert existing.filter(issued_on__gte=HISTORY_START).count() == 0
+    persons = Applicant.objects.filter(kind="person", cases__isnull=False).distinct()
+    assert not persons.exclude(licences__licence_type__code="id_card").exists()
+    firms = Applicant.objects.filter(kind="enterprise", cases__isnull=False).distinct()
+    assert not firms.exclude(licences__licence_type__code="business_licence").exists()
+    issued = Licence.objects.filter(task__isnull=False)
+    assert set(issued.values_list("licence_type__code", flat=True)) >= {
+        "business_licence",
+        "birth_certificate",
+        "property_certificate",
+    }
+    assert not issued.exclude(task__state=TaskState.APPROVED).exists()
+    keys = SigningKey.objects.filter(retired_at__isnull=True)
+    issuers = Licence.objects.order_by().values("issued_by").distinct().count()
+    assert keys.count() == issuers >= 5
+    for licence in Licence.objects.order_by("pk")[::97]:
+        verdict = licence_selectors.verify(licence.exported()).verdict
+        assert verdict == Verdict.GENUINE, licence
+    # materials filled from the vault, with consent and under a legal basis
+    from_vault = CaseMaterial.objects.filter(
+        state=MaterialState.FROM_RECORD, record__licence__isnull=False
+    )
+    assert from_vault.filter(consent_at__isnull=False).exists()
+    assert from_vault.exclude(legal_basis="").exists()
+    assert CaseMaterial.objects.filter(
+        source=MaterialSource.ELECTRONIC_LICENCE,
+        state__in=[MaterialState.UPLOADED, MaterialState.PAPER],
+    ).exists(), "some applicants did not use the vault"
+    shared = Material.objects.exclude(sharing_basis="")
+    assert (
+        shared.exists()
+        and Material.objects.filter(
+            source=MaterialSource.ELECTRONIC_LICENCE, sharing_basis=""
+        ).exists()
+    ), "some licences need the holder's consent"
+    assert {"consent", "legal_basis"} <= set(LicenceAccess.objects.values_list("basis", flat=True))
+    fill = vault_fill()
+    assert 0 < fill.total.share < 1
+    with_licences = {
+        b.pk
+        for b in Bundle.objects.filter(published=True)
+        if Material.objects.filter(
+            version__item__in=bundle_items(b), source=MaterialSource.ELECTRONIC_LICENCE
+        ).exists()
+    }
+    shares = {b.pk: rate.share for b, rate in fill.by_bundle}
+    assert with_licences and with_licences <= set(shares)
+    for pk in with_licences:
+        assert 0 < shares[pk] < 1, Bundle.objects.get(pk=pk)
+    out = StringIO()
+    call_command("licence_fill_report", stdout=out)
+    assert "二手房转移登记一件事" in out.getvalue() and "%" in out.getvalue()
+
+
 def test_the_demo_service_desk(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     out = StringIO()
@@ -170,4 +253,5 @@ def test_the_demo_service_desk(settings, tmp_path):
     check_bundles(today)
     check_cases(today)
     check_logins()
+    check_licences()
     assert verify_chain() is None
