@@ -72,6 +72,7 @@ def build_licence_types(catalog: Catalog) -> dict[str, LicenceType]:
             holder_kind=spec.holder_kind,
             fields=[dict(f) for f in spec.fields],
             validity_years=spec.validity_years,
+            one_per_holder=spec.one_per_holder,
         )
         lt.items.set([catalog.items[key] for key in spec.items])
         types[spec.code] = lt

@@ -34,6 +34,8 @@ class LicenceType(models.Model):
     fields = models.JSONField(_("fields"), default=list, blank=True)
     #: Years a licence stays valid from issue; empty: until revoked.
     validity_years = models.PositiveSmallIntegerField(_("valid for, years"), null=True, blank=True)
+    #: A holder has one at a time: a new one replaces the current one (换领).
+    one_per_holder = models.BooleanField(_("one per holder"), default=False)
     items = models.ManyToManyField(
         "catalog.ServiceItem",
         blank=True,

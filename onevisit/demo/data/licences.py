@@ -47,6 +47,8 @@ class LicenceTypeSpec:
     items: tuple[str, ...]
     issuer: str
     validity_years: int | None = None
+    #: A new one replaces the holder's current one (换领): identity cards, registers.
+    one_per_holder: bool = False
 
 
 LICENCE_TYPES: list[LicenceTypeSpec] = [
@@ -68,6 +70,7 @@ LICENCE_TYPES: list[LicenceTypeSpec] = [
         ),
         ("id_card",),
         "public_security",
+        one_per_holder=True,
     ),
     LicenceTypeSpec(
         "household_register",
@@ -84,6 +87,7 @@ LICENCE_TYPES: list[LicenceTypeSpec] = [
         ),
         ("birth_registration", "hukou_move"),
         "public_security",
+        one_per_holder=True,
     ),
     LicenceTypeSpec(
         "business_licence",

@@ -154,6 +154,8 @@ def licence_issue(
             raise Conflict(_("No free licence number; try again."))
         record.data = {**record.data, "licence": licence.number}
         record.save(update_fields=["data"])
+        if licence_type.one_per_holder and replaces is None:
+            _supersede(licence, actor)
         audit_record(
             actor=actor,
             action="licence.issued",
@@ -168,6 +170,23 @@ def licence_issue(
             },
         )
     return licence
+
+
+def _supersede(new: Licence, actor) -> None:
+    """The holder's earlier licences of a one-per-holder type end when a new one is issued
+    (an identity card renewed, a household register re-issued after a move)."""
+    older = (
+        Licence.objects.select_for_update()
+        .filter(holder=new.holder, licence_type=new.licence_type, state=LicenceState.VALID)
+        .exclude(pk=new.pk)
+        .order_by("-issued_on", "-pk")
+    )
+    for n, old in enumerate(older):
+        if n == 0:
+            old.replaced_by = new
+        _revoke(
+            old, actor, _("Replaced by %(number)s.") % {"number": new.number}, "licence.superseded"
+        )
 
 
 def issue_for_task(*, actor, task, record: Record, day: datetime.date) -> Licence | None:

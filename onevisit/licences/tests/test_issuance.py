@@ -396,3 +396,18 @@ def test_reissue_refusals_change_nothing(org, reviewer, licence):
     services.licence_revoke(actor=reviewer, licence=licence, reason="注销")
     with pytest.raises(Conflict):
         services.licence_reissue(actor=reviewer, licence=licence, changes={}, reason="变更")
+
+
+def test_a_one_per_holder_licence_replaces_the_current_one(org, citizen):
+    lt = lf.licence_type(one_per_holder=True)
+    _user, applicant = citizen
+    first = lf.issue(lt, applicant, org)
+    second = lf.issue(lt, applicant, org)
+    first.refresh_from_db()
+    assert first.state == LicenceState.REVOKED and first.replaced_by == second
+    assert selectors.verify(first.exported()).verdict == Verdict.REVOKED
+    assert selectors.verify(second.exported()).verdict == Verdict.GENUINE
+    other = lf.issue(lf.licence_type(), applicant, org)  # several of an ordinary type
+    lf.issue(other.licence_type, applicant, org)
+    other.refresh_from_db()
+    assert other.state == LicenceState.VALID
