@@ -131,18 +131,26 @@ def _locked(article: Article, *states: str) -> Article:
     return article
 
 
-def article_update(*, actor, article: Article, draft: ArticleDraft) -> Article:
-    """Change a draft (a published article is withdrawn and written anew, never edited)."""
+def article_update(
+    *, actor, article: Article, draft: ArticleDraft, image: bytes | None = None, image_name=""
+) -> Article:
+    """Change a draft, its image too (a published article is withdrawn and written anew,
+    never edited)."""
     if not holds_role_in(actor, WRITERS, article.organization_id):
         raise NotFound(_("No such article."))
     draft = _clean(draft)
+    picture = _image(image, image_name)
     with transaction.atomic():
         article = _locked(article, ArticleState.DRAFT)
         before = _snapshot(article)
         for name in ("kind", "title", "title_en", "summary", "body", "body_en"):
             setattr(article, name, getattr(draft, name).strip())
-        if article.image:
+        if article.image or picture is not None:
             article.image_alt = draft.image_alt.strip() or article.image_alt
+            if not article.image_alt:  # checked before the file is stored
+                raise ValidationFailed(_("Describe the image for readers who cannot see it."))
+        if picture is not None:
+            article.image.save(picture.name, picture, save=False)
         article.save()
         _links(article, draft)
         audit_record(

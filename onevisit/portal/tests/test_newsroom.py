@@ -95,3 +95,16 @@ def test_bad_input_is_refused_with_nothing_written(newsroom):
         image_name="a.png",
     )
     assert article.image.name.endswith(".png") and article.image_alt == "服务大厅"
+
+
+def test_a_draft_gets_a_new_image_with_its_description(newsroom):
+    org, writer, _head = newsroom
+    article = services.article_create(actor=writer, organization=org, draft=draft())
+    with pytest.raises(ValidationFailed):
+        services.article_update(actor=writer, article=article, draft=draft(), image=PNG)
+    article.refresh_from_db()
+    assert not article.image
+    article = services.article_update(
+        actor=writer, article=article, draft=draft(image_alt="窗口"), image=PNG, image_name="b.png"
+    )
+    assert article.image.name.endswith(".png") and article.image_alt == "窗口"
