@@ -20,3 +20,13 @@ def _fast_password_hasher(settings):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.Argon2PasswordHasher",
     ]
+
+
+# --- cached portal pages must not leak from one test into the next --------------------
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "onevisit.core.context_processors.roles",
+                "onevisit.portal.modes.reading",
             ],
         },
     },

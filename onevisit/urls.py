@@ -1,4 +1,4 @@
-"""URL map: pages per app, the admin, the API, the language switch."""
+"""URL map: the public portal at the root, pages per app, the admin, the API."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -6,9 +6,12 @@ from django.urls import include, path
 
 from onevisit.api import api
 from onevisit.core import views as core_views
+from onevisit.portal import views as portal_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    # The portal's home is the site's home; "home" stays the name other pages link to.
+    path("", portal_views.home, name="home"),
+    path("", include("onevisit.portal.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -14,6 +14,8 @@ NAV_ROLES = {
         Role.SYSTEM_ADMINISTRATOR,
     },
     "window": {Role.WINDOW_CLERK},
+    # Officers of a department write its news (portal.services.WRITERS).
+    "newsroom": {Role.DEPARTMENT_REVIEWER, Role.DEPARTMENT_HEAD, Role.WINDOW_CLERK},
     # The same roles as `cases.selectors.rates_scope`.
     "rates": {
         Role.DEPARTMENT_REVIEWER,
@@ -33,6 +35,7 @@ def roles(request):
     nav = {name: superuser or bool(held & wanted) for name, wanted in NAV_ROLES.items()}
     nav["window"] = bool(held & NAV_ROLES["window"])
     nav["apply"] = bool(held & NAV_ROLES["apply"])
+    nav["newsroom"] = bool(held & NAV_ROLES["newsroom"])
     return {
         "user_roles": assignments,
         "can_manage_registry": bool(held & MANAGES_REGISTRY) or superuser,

@@ -1,12 +1,7 @@
-"""Pages of the shared kernel: home and health."""
+"""Pages of the shared kernel: health. (The home page is the portal's.)"""
 
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
-
-
-def home(request):
-    return render(request, "core/home.html")
 
 
 def healthz(request):

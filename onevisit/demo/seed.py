@@ -153,6 +153,10 @@ def seed_demo(*, scale: str = "full", stdout=None) -> SeedResult:
                 refresh=lambda: refresh_statistics(SERVICE_DESK_APPS),
                 say=say,
             )
+            # The portal's search with the year's popularity and the departments.
+            from onevisit.portal import indexing
+
+            desk["search entries"] = indexing.rebuild()
     return SeedResult(
         created=True,
         counts={**registry_counts(), **desk},

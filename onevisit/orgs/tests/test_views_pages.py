@@ -293,5 +293,5 @@ def test_language_switch_is_on_every_page(client, bureau):
         reverse("login"),
     ]:
         html = client.get(url).content.decode()
-        assert 'name="language" value="zh-hans"' in html, url
+        assert 'href="/lang/zh-hans/?next=' in html, url
         assert 'class="skip-link"' in html, url

@@ -179,7 +179,7 @@ def _htmx_idle(page):
 
 
 def _switch_language(page, label):
-    page.get_by_role("button", name=label).click()
+    page.get_by_role("link", name=label, exact=True).click()
     page.wait_for_load_state()
 
 

@@ -92,7 +92,7 @@ def _activate_by_keyboard(page, locator):
 
 
 def _switch_language(page, label):
-    page.get_by_role("button", name=label).click()
+    page.get_by_role("link", name=label, exact=True).click()
     page.wait_for_load_state()
 
 

@@ -120,8 +120,8 @@ def test_officer_appoints_until_the_quota_is_full(page, tonglu):
     expect(page.get_by_label(re.compile(r"^Name$"))).to_have_value("李小红")
     assert_accessible(page, label="appointment form with its error (en)")
 
-    # the same pages in Simplified Chinese, switched with the language button
-    page.get_by_role("button", name="中文").click()
+    # the same pages in Simplified Chinese, switched with the language link
+    page.get_by_role("link", name="中文", exact=True).click()
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     expect(page.get_by_role("heading", level=1)).to_contain_text(BUREAU)
     _appoint(page, "李小红")

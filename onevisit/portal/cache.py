@@ -1,0 +1,84 @@
+"""Anonymous pages of the portal served from the cache (页面缓存).
+
+A page is kept per address, language and reading mode, under the portal's generation: the
+counter the search index moves whenever the catalog or the newsroom publishes. Reading the
+counter is one small query; a publication retires every cached page at once, in every
+process. Only plain anonymous GETs that set no cookie are kept.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
+from django.utils.translation import get_language
+
+from .models import SearchIndexState
+
+TIMEOUT = 600
+MODE_COOKIE = "ov_mode"
+_GENERATION_SQL = f"SELECT generation FROM {SearchIndexState._meta.db_table} WHERE id = 1"  # noqa: S608
+
+
+def generation() -> int:
+    # Raw SQL: on a cached page this is the one query, and the ORM's compiling of it
+    # costs about 20 times its execution (0.2 ms against 0.01 ms).
+    with connection.cursor() as cursor:
+        cursor.execute(_GENERATION_SQL)
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def _key(request) -> str:
+    raw = "|".join(
+        [
+            str(generation()),
+            request.get_host(),
+            get_language() or "",
+            request.COOKIES.get(MODE_COOKIE, ""),
+            request.get_full_path(),
+        ]
+    )
+    return "portal:page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _cacheable(request) -> bool:
+    return (
+        request.method == "GET"
+        and not request.user.is_authenticated
+        and "messages" not in request.COOKIES
+        and not getattr(request, "htmx", False)
+    )
+
+
+def public_page(view):
+    """Serve the view's anonymous answer from the cache while nothing was published."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable(request):
+            return view(request, *args, **kwargs)
+        key = _key(request)
+        kept = cache.get(key)
+        if kept is not None:
+            content, content_type = kept
+            response = HttpResponse(content, content_type=content_type)
+            response["X-Portal-Cache"] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        personal = (
+            response.cookies
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the page holds a CSRF token
+            or getattr(getattr(request, "session", None), "modified", False)
+        )
+        if response.status_code == 200 and not personal and not response.streaming:
+            cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
+            response["X-Portal-Cache"] = "miss"
+        return response
+
+    return wrapper
