@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onevisit.catalog.models import Bundle, ServiceItem
 from onevisit.catalog.selectors import live_versions
@@ -36,7 +37,9 @@ def bundle_choices(organization) -> list[tuple[int, str]]:
 class ArticleForm(Form):
     """An article: what `services.ArticleDraft` holds, the image and its description."""
 
-    kind = forms.ChoiceField(label=_("Kind"), choices=ArticleKind.choices)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("news or announcement", "Kind"), choices=ArticleKind.choices
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
     title_en = forms.CharField(label=_("English title"), max_length=200, required=False)
     summary = forms.CharField(
@@ -47,7 +50,7 @@ class ArticleForm(Form):
         help_text=_("One or two sentences for the news list and the feeds."),
     )
     body = forms.CharField(
-        label=_("Text"),
+        label=pgettext_lazy("article", "Text"),
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("Plain text; leave a blank line between paragraphs."),
     )

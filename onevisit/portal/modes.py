@@ -10,11 +10,12 @@ from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .cache import MODE_COOKIE
 
 MODES = {
-    "standard": _("Standard"),
+    "standard": pgettext_lazy("reading mode", "Standard"),
     "eye": _("Eye protection"),
     "contrast": _("High contrast"),
     "elder": _("Elder mode"),

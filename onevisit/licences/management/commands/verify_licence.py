@@ -19,7 +19,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from onevisit.core.errors import ValidationFailed
 
@@ -111,7 +111,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(_("Reason: %(reason)s") % {"reason": summary["reason"]})
         labels = {
-            "number": _("Number"),
+            "number": pgettext("licence number", "Number"),
             "type": _("Type"),
             "issuer": _("Issuer"),
             "issued_on": _("Issued on"),
