@@ -29,6 +29,7 @@ from .data.reform_history import HISTORIES
 from .data.regions import PLANS
 from .duties import build_duty_lists
 from .history import RegionHistoryBuilder, keqiao_pending_plan
+from .news import build_news
 from .staffing import Scale, Staffer
 
 SEED = 20190819
@@ -157,6 +158,7 @@ def seed_demo(*, scale: str = "full", stdout=None) -> SeedResult:
             from onevisit.portal import indexing
 
             desk["search entries"] = indexing.rebuild()
+            desk["news articles"] = build_news()
     return SeedResult(
         created=True,
         counts={**registry_counts(), **desk},

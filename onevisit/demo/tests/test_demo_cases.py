@@ -243,6 +243,23 @@ def check_licences() -> None:
     assert "二手房转移登记一件事" in out.getvalue() and "%" in out.getvalue()
 
 
+def check_portal() -> None:
+    """The portal's search knows the year's services and departments, and Hot News has
+    the demo's articles, each found by search."""
+    from onevisit.portal import search
+    from onevisit.portal.models import Article, ArticleState, EntryKind, SearchEntry
+
+    kinds = set(SearchEntry.objects.values_list("kind", flat=True))
+    assert kinds == {EntryKind.ITEM, EntryKind.BUNDLE, EntryKind.ORGANIZATION, EntryKind.NEWS}
+    assert SearchEntry.objects.filter(kind=EntryKind.ITEM, popularity__gt=0).exists()
+    published = Article.objects.filter(state=ArticleState.PUBLISHED)
+    assert published.count() >= 4
+    hits = {(h.entry.kind, h.entry.object_id) for h in search.search("开餐馆一件事")}
+    assert (EntryKind.NEWS, published.get(title__startswith="开餐馆").pk) in hits
+    page = Client().get("/")
+    assert page.status_code == 200 and "开餐馆一件事" in page.content.decode()
+
+
 def test_the_demo_service_desk(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     out = StringIO()
@@ -254,4 +271,5 @@ def test_the_demo_service_desk(settings, tmp_path):
     check_cases(today)
     check_logins()
     check_licences()
+    check_portal()
     assert verify_chain() is None
