@@ -120,6 +120,16 @@ bench-cases-postgres: install ## the same on a throwaway PostgreSQL; sections in
 	export DATABASE_URL=$$(scripts/postgres.sh start "$$dir") ONEVISIT_BENCH_DIR=var/bench/postgres-cases; \
 	$(PY) bench/cases_generate.py && $(PY) bench/cases_queries.py && $(PY) bench/cases_submit.py
 
+# Issue 7 (the public portal): a 5,000-item catalog (the demo's, copied to Zhejiang's counties;
+# kept in var/bench/), search latency in-process, then cached home and guide pages through HTTP
+# against a minimal page. DATABASE_URL=postgres://... measures on PostgreSQL (database <db>_portal).
+.PHONY: bench-portal
+bench-portal: install ## the portal: search p95 on 5,000 items, cached pages vs minimal; writes bench/RESULTS.md
+	@command -v wrk >/dev/null || { sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq; DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq wrk; }
+	$(PY) bench/portal_generate.py
+	$(PY) bench/portal_bench.py
+
 # --- CI ----------------------------------------------------------------------------
 # Legs in order, each under a heading with its time; the first failure stops the run.
 define leg

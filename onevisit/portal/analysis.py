@@ -28,6 +28,8 @@ STOP_WORDS = {
     # Chinese
     "我", "想", "要", "我想", "我要", "怎么", "怎样", "如何", "什么", "需要", "的", "了",
     "个", "一个", "吗", "呢", "去", "哪里", "在哪", "办", "办理", "申请",
+    "在", "给", "和", "与", "及", "或", "是", "有", "被", "把", "为", "对", "从", "到", "也",
+    "都", "还", "就", "这", "那", "能", "可以", "吧", "啊", "呀", "啥", "咋", "怎么办",
 }  # fmt: skip
 
 #: Spelling variants folded onto one form.
@@ -94,11 +96,23 @@ def index_terms(text: str) -> list[str]:
     return terms
 
 
+@functools.cache
+def _colloquial_sounds() -> dict[str, str]:
+    """The Chinese colloquial phrases by their pinyin (社保卡 → shebaoka)."""
+    return {pinyin(p): m for p, m in COLLOQUIAL.items() if _CJK.search(p) and len(p) > 1}
+
+
 def colloquial_terms(query: str) -> list[str]:
-    """The catalog words that the colloquial phrases in a query stand for."""
+    """The catalog words that the colloquial phrases in a query stand for, the Chinese
+    ones typed in pinyin too (with or without spaces between the syllables)."""
     q = " ".join((query or "").lower().split())
     found = []
     for phrase, meaning in COLLOQUIAL.items():
         if phrase in q:
             found.extend(meaning.split())
+    latin = re.findall(r"[a-z]+", q)
+    sounds = _colloquial_sounds()
+    for size in (1, 2, 3, 4):
+        for i in range(len(latin) - size + 1):
+            found.extend(sounds.get("".join(latin[i : i + size]), "").split())
     return found

@@ -13,6 +13,7 @@ title matches counting three times.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from dataclasses import dataclass, field
 
@@ -174,6 +175,7 @@ class Query:
 def analyse(text: str, vocabulary: Vocabulary) -> Query:
     query = Query(text)
     typed = words(text)
+    spelled: dict[str, str] = {}
     for word in typed:
         query.add(word, 1.0)
         if is_cjk(word):
@@ -185,8 +187,16 @@ def analyse(text: str, vocabulary: Vocabulary) -> Query:
         elif word not in vocabulary.frequency:
             for piece in vocabulary.split(word):
                 query.add(piece, 0.9)
-            for near in vocabulary.near(word):
+            nears = vocabulary.near(word)
+            for near in nears:
                 query.add(near, 0.7)
+            if nears:
+                spelled[word] = nears[0]
+    if spelled:  # a colloquial phrase with a typo in it ("buisness licence")
+        fixed = re.sub(r"[a-z]+", lambda m: spelled.get(m[0], m[0]), text.lower())
+        for term in colloquial_terms(fixed):
+            query.add(term, 0.7)
+            query.add(pinyin(term), 0.6)
     latin = [w for w in typed if not is_cjk(w)]
     for size in (2, 3, 4):
         for i in range(len(latin) - size + 1):
@@ -249,16 +259,18 @@ def search(text: str, *, kinds: list[str] | None = None, limit: int = 20) -> lis
     known = {t: w for t, w in query.weights.items() if t in vocabulary.frequency}
     if not known:
         return []
-    ids = _candidates(sorted({encode(t) for t in known}), kinds)
+    tokens = {t: encode(t) for t in known}
+    ids = _candidates(sorted(set(tokens.values())), kinds)
     hits = []
     for entry in SearchEntry.objects.filter(pk__in=ids):
-        title = {decode(t) for t in entry.title_index.split()}
-        body = {decode(t) for t in entry.body_index.split()}
+        # compared as indexed (encoded): decoding every token of 200 entries is slow
+        title = set(entry.title_index.split())
+        body = set(entry.body_index.split())
         score, matched = 0.0, []
         for term, weight in known.items():
-            if term in title:
+            if tokens[term] in title:
                 score += TITLE_WEIGHT * weight * vocabulary.idf(term)
-            elif term in body:
+            elif tokens[term] in body:
                 score += weight * vocabulary.idf(term)
             else:
                 continue
