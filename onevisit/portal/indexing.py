@@ -140,7 +140,7 @@ def index_departments(on: datetime.date | None = None) -> None:
 def rebuild(on: datetime.date | None = None) -> int:
     """Refresh the whole catalog part of the index; the number of entries after."""
     on = on or timezone.localdate()
-    with transaction.atomic():
+    with transaction.atomic(), search.one_generation():
         index_items(list(ServiceItem.objects.all()), on)
         index_bundles(list(Bundle.objects.all()))
         index_departments(on)
