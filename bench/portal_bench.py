@@ -50,11 +50,9 @@ if str(ROOT) not in sys.path:
 from bench import portal_generate as gen  # noqa: E402
 
 TARGET = 0.6
-#: A wrk script for the pages measured: counts the answers and the cache's hits.
-COUNT_LUA = r"""
-local threads = {}
-function setup(thread) table.insert(threads, thread) end
-function init(args) ok, other, hits = 0, 0, 0 end
+#: Lua shared by both wrk scripts: counts the answers and the page cache's hits per thread
+#: and prints the totals.
+_COUNTING_LUA = r"""
 function response(status, headers, body)
   if status == 200 then ok = ok + 1 else other = other + 1 end
   if headers["X-Portal-Cache"] == "hit" or headers["x-portal-cache"] == "hit" then
@@ -69,9 +67,19 @@ function done(summary, latency, requests)
   io.write(string.format("ANSWERS 200=%d other=%d hits=%d\n", a, b, c))
 end
 """
+#: A wrk script for the pages measured.
+COUNT_LUA = (
+    r"""
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) ok, other, hits = 0, 0, 0 end
+"""
+    + _COUNTING_LUA
+)
 #: A wrk script rotating over paths (args: a file of paths), each request a new query
 #: string so the page cache never answers.
-ROTATE_LUA = r"""
+ROTATE_LUA = (
+    r"""
 local counter = 1
 local threads = {}
 function setup(thread)
@@ -94,20 +102,9 @@ function request()
   if string.find(p, "?", 1, true) then sep = "&" end
   return wrk.format("GET", p .. sep .. "nocache=" .. id .. "-" .. n)
 end
-function response(status, headers, body)
-  if status == 200 then ok = ok + 1 else other = other + 1 end
-  if headers["X-Portal-Cache"] == "hit" or headers["x-portal-cache"] == "hit" then
-    hits = hits + 1
-  end
-end
-function done(summary, latency, requests)
-  local a, b, c = 0, 0, 0
-  for _, t in ipairs(threads) do
-    a = a + t:get("ok"); b = b + t:get("other"); c = c + t:get("hits")
-  end
-  io.write(string.format("ANSWERS 200=%d other=%d hits=%d\n", a, b, c))
-end
 """
+    + _COUNTING_LUA
+)
 
 
 def _pct(values: list[float], p: float) -> float:
