@@ -123,14 +123,3 @@ def consents_of(user) -> QuerySet[Consent]:
     return Consent.objects.filter(holder=holder).select_related(
         "licence__licence_type", "organization", "case"
     )
-
-
-def valid_licence_records(applicant: Applicant, licence_type: str, *, on: datetime.date):
-    """The applicant's records holding a licence of the type that is valid on the day."""
-    from django.db.models import Q
-
-    return Record.objects.filter(
-        applicant=applicant,
-        licence_type=licence_type,
-        licence__state=LicenceState.VALID,
-    ).filter(Q(licence__valid_until__isnull=True) | Q(licence__valid_until__gte=on))
