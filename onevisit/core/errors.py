@@ -53,6 +53,16 @@ class Forbidden(DomainError):
     code = "forbidden"
 
 
+def required_text(text: str, what: str, *, code: str = "reason_required") -> str:
+    """The stripped text, or a `ValidationFailed` saying that `what` is required."""
+    from django.utils.translation import gettext as _
+
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed(_("%(what)s is required.") % {"what": what}, code=code)
+    return text
+
+
 def full_clean_or_raise(instance, **kwargs) -> None:
     """Run a model's validation and turn Django's ValidationError into a domain error."""
     from django.core.exceptions import ValidationError

@@ -31,10 +31,10 @@ from onevisit.catalog.choices import MaterialSource
 from onevisit.catalog.models import Bundle, ServiceItem, ServiceItemVersion
 from onevisit.catalog.selectors import live_versions, materials_of
 from onevisit.core import calendar
+from onevisit.licences.services.issuance import add_years
 
 from .data.catalog_types import V2_FROM
 from .data.licences import NOT_THE_APPLICANTS
-from .licences import add_years
 from .people import Party, People, Staff
 from .values import FormValues
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from onevisit.licences.models import LicenceType
 from onevisit.licences.services import licence_issue
+from onevisit.licences.services.issuance import add_years
 from onevisit.orgs.models import Organization
 
 from .builder import RegionBuild
@@ -81,13 +82,6 @@ def build_licence_types(catalog: Catalog) -> dict[str, LicenceType]:
 
 def _day(rng: random.Random, start: datetime.date, end: datetime.date) -> datetime.date:
     return start + datetime.timedelta(days=rng.randint(0, max(0, (end - start).days)))
-
-
-def add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def issued_by_items(types: dict[str, LicenceType], catalog: Catalog) -> dict:

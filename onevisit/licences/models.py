@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AccessBasis, HolderKind, LicenceState
+from .signing import FORMAT
 
 
 class LicenceType(models.Model):
@@ -156,7 +157,7 @@ class Licence(models.Model):
     def exported(self) -> dict:
         """The licence as a document anyone can verify with the published key set."""
         return {
-            "format": "onevisit-licence/1",
+            "format": FORMAT,
             "kid": self.key.kid,
             "payload": self.content,
             "signature": self.signature,

@@ -126,8 +126,11 @@ def _records_for(applicant: Applicant, day) -> dict[int, Record]:
 
 def _from_vault(records: dict[int, Record], wanted) -> Record | None:
     """The newest valid electronic licence in the applicant's vault for a material."""
-    found = [r for r in records.values() if r.licence_type and record_matches(r, wanted)]
-    found = [r for r in found if getattr(r, "licence", None) is not None]
+    found = [
+        r
+        for r in records.values()
+        if getattr(r, "licence", None) is not None and record_matches(r, wanted)
+    ]
     return max(found, key=lambda r: (r.issued_on, r.pk), default=None)
 
 
@@ -157,8 +160,10 @@ def _plan_materials(
             bases = [x.sharing_basis for x in w.materials]
             basis = bases[0] if bases and all(bases) else ""
             consent = m is not None and m.consent
-            records = records if records is not None else _records_for(applicant, day)
-            record = _from_vault(records, w) if (consent or basis) else None
+            record = None
+            if consent or basis:
+                records = records if records is not None else _records_for(applicant, day)
+                record = _from_vault(records, w)
             if record is not None:
                 row.state, row.record = MaterialState.FROM_RECORD, record
                 if consent:

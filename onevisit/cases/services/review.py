@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from onevisit.core import calendar
 from onevisit.core.audit import audit_record
-from onevisit.core.errors import Conflict, ValidationFailed
+from onevisit.core.errors import Conflict, ValidationFailed, required_text
 
 from ..choices import (
     DECIDED_STATES,
@@ -99,13 +99,6 @@ def _tell(task: Task, subject: str, body: str) -> None:
     notify(applicant=task.case.applicant, case=task.case, subject=subject, body=body)
 
 
-def _reason(text: str, what: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise ValidationFailed(_("%(what)s is required.") % {"what": what}, code="reason_required")
-    return text
-
-
 # --- acceptance -------------------------------------------------------------------
 def task_accept(*, actor, task: Task, on: datetime.date | None = None) -> Task:
     """Accept the application for this item (受理): the clock starts."""
@@ -133,7 +126,7 @@ def task_accept(*, actor, task: Task, on: datetime.date | None = None) -> Task:
 def task_not_accept(*, actor, task: Task, reason: str, on: datetime.date | None = None) -> Task:
     """Refuse to accept (不予受理), with the reason."""
     ensure_reviewer(actor, task)
-    reason = _reason(reason, _("A reason"))
+    reason = required_text(reason, _("A reason"))
     return _decide(actor, task, TaskState.NOT_ACCEPTED, (TaskState.SUBMITTED,), reason, "", on)
 
 
@@ -239,7 +232,7 @@ def task_suspend(
     ensure_reviewer(actor, task)
     if kind not in SuspensionKind.values or kind == SuspensionKind.SUPPLEMENT:
         raise ValidationFailed(_("Choose why the task is suspended."), code="suspension_kind")
-    reason = _reason(reason, _("A reason"))
+    reason = required_text(reason, _("A reason"))
     day = _today(on)
     with transaction.atomic():
         task = _locked(task, actor)
@@ -295,7 +288,7 @@ def task_extend(
     legal limit."""
     ensure_reviewer(actor, task)
     ensure_head(approved_by, task.organization_id)
-    reason = _reason(reason, _("A reason for the extension"))
+    reason = required_text(reason, _("A reason for the extension"))
     if not isinstance(days, int) or days < 1:
         raise ValidationFailed(_("Extend by at least one working day."), code="extension_days")
     day = _today(on)
@@ -380,8 +373,8 @@ def task_deny(
 ) -> Task:
     """Deny (不予许可), with the reason and its legal basis."""
     ensure_reviewer(actor, task)
-    reason = _reason(reason, _("A reason"))
-    legal_basis = _reason(legal_basis, _("The legal basis"))
+    reason = required_text(reason, _("A reason"))
+    legal_basis = required_text(legal_basis, _("The legal basis"))
     return _decide(actor, task, TaskState.DENIED, (TaskState.ACCEPTED,), reason, legal_basis, on)
 
 

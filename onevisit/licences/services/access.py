@@ -18,7 +18,7 @@ from onevisit.core.audit import audit_record
 from onevisit.core.errors import NotFound, ValidationFailed
 from onevisit.core.scoping import assignments_of
 
-from ..choices import AccessBasis, LicenceState
+from ..choices import AccessBasis
 from ..models import Consent, Licence, LicenceAccess
 
 OFFICERS = REVIEWERS | CLERKS
@@ -128,8 +128,9 @@ def _consented(licence: Licence, case: Case | None, organization_id: int, today)
     )
 
 
-def _log(licence, actor, organization_id, case, purpose, basis, granted) -> LicenceAccess:
-    return LicenceAccess.objects.create(
+def _access(licence, actor, organization_id, case, purpose, basis, granted, at=None):
+    """One line of the holder's access log (unsaved)."""
+    return LicenceAccess(
         licence=licence,
         holder_id=licence.holder_id,
         organization_id=organization_id,
@@ -139,8 +140,14 @@ def _log(licence, actor, organization_id, case, purpose, basis, granted) -> Lice
         purpose=purpose[:300],
         basis=basis,
         granted=granted,
-        at=timezone.now(),
+        at=at or timezone.now(),
     )
+
+
+def _log(licence, actor, organization_id, case, purpose, basis, granted) -> LicenceAccess:
+    access = _access(licence, actor, organization_id, case, purpose, basis, granted)
+    access.save(force_insert=True)
+    return access
 
 
 def licence_use(*, actor, number: str, purpose: str, case_number: str = "") -> Licence:
@@ -180,13 +187,10 @@ def licence_use(*, actor, number: str, purpose: str, case_number: str = "") -> L
 def record_intake_uses(*, actor, case: Case, materials: list[CaseMaterial], tasks) -> None:
     """At intake, each licence a material is taken from is logged once per department of
     the case, with the applicant's consent or the material's legal basis."""
-    record_ids = [m.record_id for m in materials if m.record_id]
-    if not record_ids:
+    # The records came with their licence (select_related, in force) from intake.
+    licences = {m.record_id: getattr(m.record, "licence", None) for m in materials if m.record_id}
+    if not any(licences.values()):
         return
-    licences = {
-        lic.record_id: lic
-        for lic in Licence.objects.filter(record_id__in=record_ids, state=LicenceState.VALID)
-    }
     orgs = sorted({t.organization_id for t in tasks})
     now = timezone.now()
     rows = []
@@ -195,20 +199,9 @@ def record_intake_uses(*, actor, case: Case, materials: list[CaseMaterial], task
         if licence is None:
             continue
         basis = AccessBasis.CONSENT if m.consent_at else AccessBasis.LEGAL_BASIS
-        for org in orgs:
-            rows.append(
-                LicenceAccess(
-                    licence=licence,
-                    holder_id=licence.holder_id,
-                    organization_id=org,
-                    user=actor if getattr(actor, "pk", None) else None,
-                    user_label=str(actor)[:150],
-                    case=case,
-                    purpose=_("Material “%(name)s” of case %(case)s")
-                    % {"name": m.name, "case": case.number},
-                    basis=basis,
-                    granted=True,
-                    at=now,
-                )
-            )
+        purpose = _("Material “%(name)s” of case %(case)s") % {
+            "name": m.name,
+            "case": case.number,
+        }
+        rows += [_access(licence, actor, org, case, purpose, basis, True, now) for org in orgs]
     LicenceAccess.objects.bulk_create(rows)

@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 from onevisit.cases.models import Applicant, Record
 from onevisit.cases.services.common import REVIEWERS, holds_role_in
 from onevisit.core.audit import audit_record
-from onevisit.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from onevisit.core.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    ValidationFailed,
+    required_text,
+)
 
 from ..choices import HolderKind, LicenceState
 from ..models import Licence, LicenceType
@@ -31,7 +37,7 @@ HOLDER_FIELDS = {
 }
 
 
-def _add_years(day: datetime.date, years: int) -> datetime.date:
+def add_years(day: datetime.date, years: int) -> datetime.date:
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
@@ -98,7 +104,7 @@ def licence_issue(
         )
     fields = licence_fields(licence_type, holder, values)
     valid_until = (
-        _add_years(issued_on, licence_type.validity_years) if licence_type.validity_years else None
+        add_years(issued_on, licence_type.validity_years) if licence_type.validity_years else None
     )
     with transaction.atomic():
         key = active_key(organization, actor=actor)
@@ -112,8 +118,7 @@ def licence_issue(
                 task=task,
             )
         elif not record.licence_type:
-            record.licence_type = licence_type.code
-            record.save(update_fields=["licence_type"])
+            record.licence_type = licence_type.code  # saved below, with the number
         for _attempt in range(3):
             number = _number(organization, issued_on)
             payload = {
@@ -153,7 +158,7 @@ def licence_issue(
         else:
             raise Conflict(_("No free licence number; try again."))
         record.data = {**record.data, "licence": licence.number}
-        record.save(update_fields=["data"])
+        record.save(update_fields=["licence_type", "data"])
         if licence_type.one_per_holder and replaces is None:
             _supersede(licence, actor)
         audit_record(
@@ -259,17 +264,10 @@ def _revoke(licence: Licence, actor, reason: str, action: str) -> None:
     )
 
 
-def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed(_("A reason is required."), code="reason_required")
-    return reason
-
-
 def licence_revoke(*, actor, licence: Licence, reason: str) -> Licence:
     """Revoke a licence (注销): verification says revoked from now on."""
     _ensure_issuer(actor, licence)
-    reason = _reason(reason)
+    reason = required_text(reason, _("A reason"))
     with transaction.atomic():
         licence = _locked(licence)
         _revoke(licence, actor, reason, "licence.revoked")
@@ -280,7 +278,7 @@ def licence_reissue(*, actor, licence: Licence, changes: dict, reason: str) -> L
     """Re-issue a licence when its facts change (换发), e.g. the company's new name: a new
     licence with the changed fields; the old one is revoked and points at it."""
     _ensure_issuer(actor, licence)
-    reason = _reason(reason)
+    reason = required_text(reason, _("A reason"))
     if not isinstance(changes, dict):
         raise ValidationFailed(_("The changes must be an object of fields."))
     with transaction.atomic():

@@ -43,11 +43,15 @@ def _new_key(organization, actor) -> SigningKey:
 
 def active_key(organization, *, actor=None) -> SigningKey:
     """The organization's signing key, made on its first licence (inside the caller's
-    transaction; the row lock keeps two first licences from making two keys)."""
+    transaction). Only that first time is the organization's row locked, so that two first
+    licences cannot make two keys; later approvals do not queue behind each other."""
     from onevisit.orgs.models import Organization
 
-    Organization.objects.select_for_update().filter(pk=organization.pk).first()
-    key = SigningKey.objects.filter(organization=organization, retired_at__isnull=True).first()
+    active = SigningKey.objects.filter(organization=organization, retired_at__isnull=True)
+    key = active.first()
+    if key is None:
+        Organization.objects.select_for_update().filter(pk=organization.pk).first()
+        key = active.first()
     return key or _new_key(organization, actor)
 
 

@@ -74,9 +74,6 @@ def verify(request):
     except ValidationFailed as exc:
         form.add_error(None, exc.message)
         return _page(request, form, status=400)
-    except RecursionError:  # JSON nested deeper than any licence
-        form.add_error(None, _("This is not a licence file (JSON expected)."))
-        return _page(request, form, status=400)
     return _page(request, VerifyForm(), verification=selectors.verify(document))
 
 
