@@ -49,13 +49,22 @@ def forget_generation() -> None:
     _memo["value"] = None
 
 
+def _mode(request) -> str:
+    """The visitor's reading mode as the pages read it: an unknown cookie is "standard",
+    so junk cookies neither fill the cache nor miss it."""
+    from .modes import MODES  # modes imports this module
+
+    mode = request.COOKIES.get(MODE_COOKIE, "standard")
+    return mode if mode in MODES else "standard"
+
+
 def _key(request) -> str:
     raw = "|".join(
         [
             str(generation()),
             request.get_host(),
             get_language() or "",
-            request.COOKIES.get(MODE_COOKIE, ""),
+            _mode(request),
             request.get_full_path(),
         ]
     )

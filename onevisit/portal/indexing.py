@@ -14,7 +14,6 @@ from django.utils import timezone
 from onevisit.catalog.hooks import register_change_hook
 from onevisit.catalog.models import Bundle, BundleItem, ServiceItem
 from onevisit.catalog.selectors import live_versions
-from onevisit.orgs.models import Organization
 
 from . import search
 from .models import EntryKind, SearchEntry
@@ -112,19 +111,15 @@ def index_bundles(bundles: list[Bundle]) -> None:
 
 def index_departments(on: datetime.date | None = None) -> None:
     """Every department that offers an item in force; the others are taken out."""
+    from .selectors import public_departments  # the rule the department pages apply
+
     on = on or timezone.localdate()
-    offering = set(
-        ServiceItem.objects.filter(retired_on__isnull=True).values_list(
-            "organization_id", flat=True
-        )
-    )
+    departments = list(public_departments(on))
+    offering = {org.pk for org in departments}
     indexed = set(
         SearchEntry.objects.filter(kind=EntryKind.ORGANIZATION).values_list("object_id", flat=True)
     )
-    for org in Organization.objects.filter(pk__in=offering).select_related("region"):
-        if org.valid_to is not None and org.valid_to <= on:
-            offering.discard(org.pk)
-            continue
+    for org in departments:
         search.index(
             kind=EntryKind.ORGANIZATION,
             object_id=org.pk,

@@ -140,9 +140,9 @@ class Vocabulary:
         self._lock = threading.Lock()
 
     def current(self) -> Vocabulary:
-        generation = (
-            SearchIndexState.objects.filter(pk=1).values_list("generation", flat=True).first()
-        ) or 0
+        from .cache import generation as index_generation  # one memo for pages and search
+
+        generation = index_generation()
         if generation != self.generation:
             with self._lock:
                 rows = SearchTerm.objects.filter(entries__gt=0).values_list("term", "entries")

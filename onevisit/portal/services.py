@@ -16,7 +16,7 @@ from onevisit.cases.services.common import REVIEWERS, holds_role_in
 from onevisit.cases.services.uploads import sniff
 from onevisit.catalog.models import Bundle, ServiceItem
 from onevisit.core.audit import audit_record
-from onevisit.core.errors import Conflict, NotFound, ValidationFailed
+from onevisit.core.errors import Conflict, NotFound, ValidationFailed, required_text
 from onevisit.core.models import Role
 
 from . import search
@@ -237,9 +237,7 @@ def article_publish(*, actor, article: Article) -> Article:
 def article_withdraw(*, actor, article: Article, reason: str) -> Article:
     """Take a published article down; its address answers "withdrawn" from then on."""
     _ensure_reviewer(actor, article)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed(_("A reason is required."), code="reason_required")
+    reason = required_text(reason, _("A reason"))
     return _move(
         actor,
         article,

@@ -34,6 +34,7 @@ from django.views.decorators.http import (
 )
 
 from onevisit.cases.services.common import holds_role_in
+from onevisit.cases.views.common import page_status
 from onevisit.catalog.selectors import live_versions
 from onevisit.core.errors import Conflict, DomainError, NotFound
 from onevisit.core.models import Role
@@ -108,11 +109,6 @@ def _related(article: Article) -> list[dict]:
         name, lang = (bundle.name_en, "") if english and bundle.name_en else (bundle.name, zh)
         rows.append({"name": name, "url": bundle_path(bundle.pk), "kind": "bundle", "lang": lang})
     return rows
-
-
-def page_status(exc: DomainError) -> int:
-    """A 403 on something the user may see is a refusal shown next to the form (400)."""
-    return 400 if exc.status == 403 else exc.status
 
 
 def _image_response(article: Article):
