@@ -497,12 +497,15 @@ def rates_scope(
 
 
 def rates_organizations(user) -> list[Organization]:
-    """The organizations whose figures a department reviewer or head reads."""
-    seen = {}
-    for a in assignments_of(user):
-        if a.role in RATES_ORGANIZATION_BOUND and a.organization_id:
-            seen.setdefault(a.organization_id, a.organization)
-    return list(seen.values())
+    """The organizations a department reviewer or head works for (their rates, their
+    rectifications), in one query."""
+    ids = [
+        a.organization_id
+        for a in assignments_of(user)
+        if a.role in RATES_ORGANIZATION_BOUND and a.organization_id
+    ]
+    found = Organization.objects.in_bulk(ids)
+    return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
 
 
 @dataclass

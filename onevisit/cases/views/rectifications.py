@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from onevisit.core.errors import DomainError, NotFound
 from onevisit.core.models import Role
-from onevisit.core.scoping import assignments_of
 from onevisit.orgs.forms import Form
 
 from .. import selectors, services
@@ -60,15 +59,6 @@ class CallbackForm(Form):
         choices=SATISFIED_CHOICES,
         widget=forms.RadioSelect,
     )
-
-
-def _organizations(user) -> list:
-    """The departments whose rectifications the user works on (reviewer or head)."""
-    seen = {}
-    for a in assignments_of(user):
-        if a.role in REVIEWERS and a.organization_id:
-            seen.setdefault(a.organization_id, a.organization)
-    return list(seen.values())
 
 
 def _org_id(request, organizations) -> int:
@@ -136,7 +126,7 @@ def _context(request, organization_id: int, *, bound=None, error=None) -> dict:
                 "url": reverse(f"cases:rectification_{kind}", args=[r.pk]) if kind else "",
             }
         )
-    organizations = _organizations(user)
+    organizations = selectors.rates_organizations(user)
     current = next((o for o in organizations if o.pk == organization_id), None)
     return {
         "items": items,
@@ -154,7 +144,7 @@ def _context(request, organization_id: int, *, bound=None, error=None) -> dict:
 def rectifications(request):
     """A department's rectifications: open ones first, each with its rating, comment, case
     number and due date, and the measures or call-back form its state calls for."""
-    organization_id = _org_id(request, _organizations(request.user))
+    organization_id = _org_id(request, selectors.rates_organizations(request.user))
     return render(request, "cases/rectifications.html", _context(request, organization_id))
 
 
