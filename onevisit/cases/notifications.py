@@ -17,6 +17,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from onevisit.core.hotpath import insert_rows
 from onevisit.core.identifiers import mask_phone
 
 from .choices import NotificationChannel
@@ -55,7 +56,7 @@ def notify(*, subject: str, body: str, applicant=None, user=None, case=None) -> 
         channels.append(NotificationChannel.EMAIL)
     if applicant is not None and applicant.phone:
         channels.append(NotificationChannel.SMS)
-    rows = Notification.objects.bulk_create(
+    rows = insert_rows(
         [
             Notification(
                 applicant=applicant,

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .hotpath import insert_rows
 from .middleware import current_request_id
 from .models import AuditChainHead, AuditEntry
 
@@ -82,9 +83,9 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    last_seq, last_hash = _lock_head()
     entry = AuditEntry(
-        seq=head.last_seq + 1,
+        seq=last_seq + 1,
         at=timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=str(actor) if actor is not None else "system",
@@ -96,14 +97,34 @@ def audit_record(
         after=_jsonable(after) if after is not None else None,
         legal_basis=legal_basis or "",
         request_id=current_request_id() or "",
-        prev_hash=head.last_hash,
+        prev_hash=last_hash,
     )
     entry.hash = entry_digest(_content(entry))
-    entry.save(force_insert=True)
-    head.last_seq = entry.seq
-    head.last_hash = entry.hash
-    head.save(update_fields=["last_seq", "last_hash"])
+    insert_rows([entry])
+    with connection.cursor() as cursor:
+        cursor.execute(_HEAD_UPDATE, [entry.seq, entry.hash])
     return entry
+
+
+_HEAD = AuditChainHead._meta.db_table
+_HEAD_SELECT = f"SELECT last_seq, last_hash FROM {_HEAD} WHERE id = 1"  # noqa: S608
+_HEAD_UPDATE = f"UPDATE {_HEAD} SET last_seq = %s, last_hash = %s WHERE id = 1"  # noqa: S608
+
+
+def _lock_head() -> tuple[int, str]:
+    """The chain's last sequence number and hash, with its row locked until commit (on
+    SQLite the transaction's write lock does that). Raw SQL: this runs on every audited
+    change, and the ORM's compiling costs many times the statement."""
+    sql = _HEAD_SELECT
+    if connection.features.has_select_for_update:
+        sql += " " + connection.ops.for_update_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    if row is None:  # a new trail
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+        row = (head.last_seq, head.last_hash)
+    return row[0], row[1]
 
 
 @dataclass(frozen=True)
