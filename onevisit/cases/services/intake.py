@@ -21,17 +21,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onevisit.catalog.choices import CaseType, MaterialSource
-from onevisit.catalog.models import Bundle, BundleItem, ServiceItem
-from onevisit.catalog.selectors import form_of, live_versions, materials_of
 from onevisit.core.audit import audit_record
 from onevisit.core.errors import Conflict, NotFound, ValidationFailed
+from onevisit.core.hotpath import insert_rows, select_models
 from onevisit.regions.models import Region
 
 from .. import sequence
 from ..choices import Channel, DeliveryMethod, MaterialState, VisitKind
 from ..models import Applicant, Case, CaseMaterial, Record, Task, Upload, Visit
 from ..notifications import notify
-from ..routing import route
+from ..plans import intake_plan
 from ..selectors import record_matches, usable_records
 from .common import applicant_label, clerk_window
 
@@ -83,26 +82,6 @@ def check_code_digest(number: str, code: str) -> str:
     return hashlib.sha256(f"{number}:{code.strip().upper()}".encode()).hexdigest()
 
 
-def _resolve_items(sub: Submission, day: datetime.date) -> tuple[Bundle | None, list[ServiceItem]]:
-    if sub.bundle is not None:
-        entries = list(
-            BundleItem.objects.filter(bundle_id=sub.bundle, bundle__published=True)
-            .select_related("bundle", "item__organization", "item__region")
-            .order_by("position")
-        )
-        if not entries:
-            raise NotFound(_("No such one-thing bundle."))
-        return entries[0].bundle, [e.item for e in entries]
-    ids = list(dict.fromkeys(sub.items))
-    if not ids:
-        raise ValidationFailed(_("Choose at least one service item."), code="no_items")
-    found = ServiceItem.objects.select_related("organization", "region").in_bulk(ids)
-    missing = [str(i) for i in ids if i not in found]
-    if missing:
-        raise NotFound(_("No such service item: %(ids)s.") % {"ids": ", ".join(missing)})
-    return None, [found[i] for i in ids]
-
-
 def _check_form(form_fields, data: dict) -> dict:
     if not isinstance(data, dict):
         raise ValidationFailed(_("The form must be an object of fields."), code="form")
@@ -145,7 +124,17 @@ def _plan_materials(
         for n in given
         if n not in names
     ]
-    uploads = Upload.objects.in_bulk([m.upload for m in sub.materials if m.upload])
+    wanted_uploads = list(dict.fromkeys(m.upload for m in sub.materials if m.upload))
+    uploads = (
+        {
+            u.pk: u
+            for u in select_models(
+                Upload, f"t.id IN ({', '.join(['%s'] * len(wanted_uploads))})", wanted_uploads
+            )
+        }
+        if wanted_uploads
+        else {}
+    )
     records = None
     rows = []
     for w in wanted:
@@ -261,7 +250,10 @@ def case_submit(
 
 
 def _existing(actor, key: str, digest: str) -> Case | None:
-    case = Case.objects.filter(submitted_by=actor, idempotency_key=key).first()
+    found = select_models(
+        Case, "t.submitted_by_id = %s AND t.idempotency_key = %s", [actor.pk, key]
+    )
+    case = found[0] if found else None
     if case is not None and case.submission_digest != digest:
         raise Conflict(
             _("This idempotency key was used for a different submission."),
@@ -285,14 +277,8 @@ def _create(actor, applicant, sub: Submission, key, digest, channel, now) -> Int
         region = Region.objects.filter(code=sub.region).first()
     if region is None:
         raise ValidationFailed(_("Unknown region “%(code)s”.") % {"code": sub.region})
-    bundle, items = _resolve_items(sub, day)
-    versions = live_versions(items, day)
-    offline = [i.implementation_code for i in items if i.pk not in versions]
-    if offline:
-        raise Conflict(
-            _("Not offered today: %(items)s.") % {"items": ", ".join(offline)}, code="not_offered"
-        )
-    ordered = [versions[i.pk] for i in items]
+    plan = intake_plan(bundle=sub.bundle, items=sub.items, region=region, day=day)
+    bundle, items, versions, ordered = plan.bundle, plan.items, plan.versions, plan.ordered
     if channel == Channel.ONLINE:
         closed = [v.name for v in ordered if not v.online]
         if closed:
@@ -301,70 +287,72 @@ def _create(actor, applicant, sub: Submission, key, digest, channel, now) -> Int
                 code="not_online",
             )
     window = clerk_window(actor) if channel == Channel.WINDOW else None
-    form = _check_form(form_of(ordered), sub.form)
-    wanted = materials_of(ordered)
+    form = _check_form(plan.form, sub.form)
     materials = _plan_materials(
-        sub=sub, wanted=wanted, applicant=applicant, actor=actor, channel=channel, day=day, now=now
+        sub=sub,
+        wanted=plan.wanted,
+        applicant=applicant,
+        actor=actor,
+        channel=channel,
+        day=day,
+        now=now,
     )
-    routed = route(items, region, day)
+    routed = plan.routed
     from onevisit.licences.services import record_intake_uses  # the vault builds on cases
 
+    # Everything that needs no number is built before the transaction: on SQLite the
+    # transaction holds the database's write lock, so other writers wait while it runs.
     code = secrets.token_hex(3).upper()
-    with transaction.atomic():
-        number = sequence.case_number(region.code, day, sequence.next_serial())
-        case = Case.objects.create(
-            number=number,
-            applicant=applicant,
-            bundle=bundle,
-            title=bundle.name if bundle else ordered[0].name,
-            channel=channel,
-            region=region,
-            window=window,
-            submitted_by=actor,
-            idempotency_key=key,
-            submission_digest=digest,
-            submitted_at=now,
-            intake_date=day,
-            form_data=form,
-            delivery_method=sub.delivery_method,
-            delivery_address=sub.delivery_address.strip(),
-            visits=1 if channel == Channel.WINDOW else 0,
-            check_code_digest=check_code_digest(number, code),
+    case = Case(
+        applicant=applicant,
+        bundle=bundle,
+        title=bundle.name if bundle else ordered[0].name,
+        channel=channel,
+        region=region,
+        window=window,
+        submitted_by=actor,
+        idempotency_key=key,
+        submission_digest=digest,
+        submitted_at=now,
+        intake_date=day,
+        form_data=form,
+        delivery_method=sub.delivery_method,
+        delivery_address=sub.delivery_address.strip(),
+        visits=1 if channel == Channel.WINDOW else 0,
+    )
+    tasks = [
+        Task(
+            position=n,
+            item=item,
+            version=versions[item.pk],
+            organization=routed[item.pk],
+            immediate=versions[item.pk].case_type == CaseType.IMMEDIATE,
+            promised_limit=versions[item.pk].promised_limit or 0,
+            legal_limit=versions[item.pk].legal_limit,
+            result_name=versions[item.pk].result_name,
         )
-        tasks = [
-            Task(
-                case=case,
-                position=n,
-                item=item,
-                version=versions[item.pk],
-                organization=routed[item.pk],
-                immediate=versions[item.pk].case_type == CaseType.IMMEDIATE,
-                promised_limit=versions[item.pk].promised_limit or 0,
-                legal_limit=versions[item.pk].legal_limit,
-                result_name=versions[item.pk].result_name,
-            )
-            for n, item in enumerate(items)
-        ]
-        Task.objects.bulk_create(tasks)
-        for row in materials:
+        for n, item in enumerate(items)
+    ]
+    audited = {
+        "channel": channel,
+        "applicant": applicant_label(applicant),
+        "tasks": [[t.item_id, t.organization_id] for t in tasks],
+        "materials": {m.name: m.state for m in materials},
+    }
+    with transaction.atomic():
+        case.number = number = sequence.case_number(region.code, day, sequence.next_serial())
+        case.check_code_digest = check_code_digest(number, code)
+        insert_rows([case])
+        for row in (*tasks, *materials):
             row.case = case
-        CaseMaterial.objects.bulk_create(materials)
+        insert_rows(tasks)
+        insert_rows(materials)
         record_intake_uses(actor=actor, case=case, materials=materials, tasks=tasks)
         if channel == Channel.WINDOW:
             Visit.objects.create(
                 case=case, kind=VisitKind.INTAKE, at=now, recorded_by=actor, organization=window
             )
-        audit_record(
-            actor=actor,
-            action="case.submit",
-            obj=case,
-            after={
-                "channel": channel,
-                "applicant": applicant_label(applicant),
-                "tasks": [[t.item_id, t.organization_id] for t in tasks],
-                "materials": {m.name: m.state for m in materials},
-            },
-        )
+        audit_record(actor=actor, action="case.submit", obj=case, after=audited)
         notify(
             applicant=applicant,
             case=case,
