@@ -13,6 +13,10 @@ bench/run.py starts it (2 sync workers, DEBUG off) and wrk at 32 connections, al
                                 a bearer token; every request a new idempotency key (made in
                                 bench/cases_submit.lua), so every answer should be a 201
 
+  floor    POST /bench/floor    the same rows written by raw SQL in one transaction, with
+                                nothing read or checked (bench/urls.py): the fastest a
+                                submission could be here, whatever its code
+
 After every submit run the rows are counted: each case created under the run's keys has
 exactly 3 tasks, 5 materials, 1 notification and 1 audit entry, and there are as many cases
 as 201 answers (plus at most one request per connection still in flight when wrk stopped).
@@ -49,6 +53,13 @@ LUA = Path(__file__).resolve().parent / "cases_submit.lua"
 #: A tiny but real PDF (recognised by its content).
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 BENCH_USER = "bench-submitter"
+#: The runs of a round, in order.
+KINDS = ("insert", "submit", "floor")
+REQUESTS = {
+    "insert": "POST /bench/insert",
+    "submit": "POST /api/cases",
+    "floor": "POST /bench/floor",
+}
 
 #: The parts of a submission timed in-process: (module, attribute, label). Nested in the
 #: order given: services.case_submit holds the intake parts below it.
@@ -57,33 +68,32 @@ PHASES = [
     ("onevisit.cases.selectors", "applicant_of", "applicant of the user (selectors.applicant_of)"),
     ("onevisit.cases.services", "case_submit", "services.case_submit, in all"),
     ("onevisit.cases.services.intake", "_existing", "· idempotency look-up (_existing)"),
-    ("onevisit.cases.services.intake", "_resolve_items", "· bundle and its items (_resolve_items)"),
     (
         "onevisit.cases.services.intake",
-        "live_versions",
-        "· live versions + materials (live_versions)",
+        "intake_plan",
+        "· intake plan: the generation read, the plan kept (plans.intake_plan)",
     ),
-    ("onevisit.cases.services.intake", "form_of", "· the bundle's form (form_of)"),
     ("onevisit.cases.services.intake", "_check_form", "· form check (_check_form)"),
-    ("onevisit.cases.services.intake", "materials_of", "· the bundle's materials (materials_of)"),
     ("onevisit.cases.services.intake", "_plan_materials", "· uploads checked (_plan_materials)"),
-    ("onevisit.cases.services.intake", "route", "· routing (routing.route)"),
     ("onevisit.cases.sequence", "next_serial", "· case number (sequence.next_serial)"),
+    (
+        "onevisit.cases.services.intake",
+        "insert_rows",
+        "· case, 3 tasks, 5 materials (hotpath.insert_rows × 3)",
+    ),
     ("onevisit.cases.services.intake", "audit_record", "· audit entry (audit_record)"),
     ("onevisit.cases.services.intake", "notify", "· notification (notify)"),
-    ("onevisit.cases.models", "Case.objects.create", "· case row (Case.objects.create)"),
-    ("onevisit.cases.models", "Task.objects.bulk_create", "· 3 tasks (Task bulk_create)"),
-    ("onevisit.cases.models", "CaseMaterial.objects.bulk_create", "· 5 materials (bulk_create)"),
     ("django.db.backends.base.base", "BaseDatabaseWrapper.commit", "· COMMIT"),
     ("onevisit.cases.services.intake", "_create", "· _create, in all"),
 ]
 #: _create's own parts (the rest of it is Python: numbering, building the rows).
-CREATE_PARTS = [label for _m, _a, label in PHASES[4:18]]
+CREATE_PARTS = [label for _m, _a, label in PHASES[4:12]]
 
 
 def prepare(info: dict) -> dict:
     """The bench citizen (an account, the citizen role, an applicant without email or phone,
     so its notice stays in the app) and a bearer token; the bundle and its materials."""
+    from onevisit.cases.plans import intake_plan
     from onevisit.cases.services import applicant_register
     from onevisit.catalog.models import Bundle
     from onevisit.catalog.selectors import bundle_items, bundle_materials
@@ -110,7 +120,29 @@ def prepare(info: dict) -> dict:
     materials = [m.name for m in bundle_materials(bundle)]
     organizations = {i.organization_id for i in items}
     assert len(items) == 3 and len(materials) == 5, (items, materials)
+    plan = intake_plan(bundle=bundle.pk, items=[], region=county, day=datetime.date.today())
+    world = {
+        "applicant": user.applicant.pk,
+        "region": county.pk,
+        "region_code": county.code,
+        "bundle": bundle.pk,
+        "user": user.pk,
+        "username": user.username,
+        "title": bundle.name,
+        "tasks": [
+            {
+                "item": i.pk,
+                "org": plan.routed[i.pk].pk,
+                "version": plan.versions[i.pk].pk,
+                "promised": plan.versions[i.pk].promised_limit or 0,
+                "legal": plan.versions[i.pk].legal_limit,
+                "result": plan.versions[i.pk].result_name,
+            }
+            for i in plan.items
+        ],
+    }
     return {
+        "world": world,
         "user": user.pk,
         "token": raw,
         "bundle": bundle.pk,
@@ -152,6 +184,15 @@ def template(setup: dict, uploads: list[int]) -> str:
         "delivery_method": "download",
     }
     return json.dumps(body, ensure_ascii=False)
+
+
+def floor_template(setup: dict, uploads: list[int]) -> str:
+    world = dict(setup["world"])
+    world["materials"] = [
+        {"name": name, "upload": upload_id}
+        for name, upload_id in zip(setup["materials"], uploads, strict=True)
+    ]
+    return json.dumps({"idempotency_key": "@KEY@", "world": world}, ensure_ascii=False)
 
 
 def answers(raw: str) -> dict:
@@ -364,16 +405,17 @@ def main() -> int:
         submit_body.write_text(body)
         insert_body = Path(tmp) / "insert.json"
         insert_body.write_text('{"row": 1}')
-        plan = [("warm-up", "insert", 2), ("warm-up", "submit", 2)]
+        floor_body = Path(tmp) / "floor.json"
+        floor_body.write_text(floor_template(setup, uploads))
+        plan = [("warm-up", kind, 2) for kind in KINDS]
         for n in range(1, args.rounds + 1):
-            plan += [
-                (f"round {n}", "insert", args.duration),
-                (f"round {n}", "submit", args.duration),
-            ]
+            plan += [(f"round {n}", kind, args.duration) for kind in KINDS]
         for label, kind, duration in plan:
             prefix = f"bench-{run_id}-{len(runs)}"
             if kind == "insert":
                 wrk_args = ("/bench/insert", "-", insert_body, prefix)
+            elif kind == "floor":
+                wrk_args = ("/bench/floor", "-", floor_body, prefix)
             else:
                 wrk_args = ("/api/cases", setup["token"], submit_body, prefix)
             connection.close()
@@ -421,19 +463,24 @@ def write(args, info, setup, runs, checks, prof, host, ok: bool) -> None:
     measured = [r for r in runs if r["label"] != "warm-up"]
     rows = []
     for r in runs:
-        request = "POST /bench/insert" if r["kind"] == "insert" else "POST /api/cases"
+        request = REQUESTS[r["kind"]]
         rows.append(
             f"| {r['label']} | `{request}`"
             f" | {r['duration']} | {r.get('rps', 0):,.1f} | {r.get('p50', 0):.1f} "
             f"| {r.get('p99', 0):.1f} | {r['201']} × 201, {r['200']} × 200, {r['other']} other |"
         )
-    ratios = []
+    ratios, floors = [], []
     for n in range(1, args.rounds + 1):
-        pair = {r["kind"]: r.get("rps", 0.0) for r in measured if r["label"] == f"round {n}"}
-        ratios.append(pair["submit"] / pair["insert"] if pair.get("insert") else float("nan"))
-    insert = statistics.mean(r.get("rps", 0.0) for r in measured if r["kind"] == "insert")
-    submit = statistics.mean(r.get("rps", 0.0) for r in measured if r["kind"] == "submit")
-    ratio = submit / insert if insert else float("nan")
+        one = {r["kind"]: r.get("rps", 0.0) for r in measured if r["label"] == f"round {n}"}
+        ratios.append(one["submit"] / one["insert"] if one.get("insert") else float("nan"))
+        floors.append(one["floor"] / one["insert"] if one.get("insert") else float("nan"))
+    mean = {
+        kind: statistics.mean(r.get("rps", 0.0) for r in measured if r["kind"] == kind)
+        for kind in KINDS
+    }
+    ratio = mean["submit"] / mean["insert"] if mean["insert"] else float("nan")
+    floor = mean["floor"] / mean["insert"] if mean["insert"] else float("nan")
+    of_floor = mean["submit"] / mean["floor"] if mean["floor"] else float("nan")
     p99 = max(r.get("p99", 0.0) for r in measured if r["kind"] == "submit")
     check_rows = [
         f"| {c['label']} | {c['answered_201']} | {c['cases']} | {c['tasks']} "
@@ -460,8 +507,8 @@ machine; 1-min load average {host["load"]}.
 
 gunicorn `onevisit.wsgi:application --workers {args.workers} --worker-class sync`
 (bench.settings, DEBUG off); `wrk -t2 -c{args.connections} -d{args.duration}s --latency -s
-bench/cases_submit.lua`, insert and submit alternately, {args.rounds} rounds after 2 s of
-each as a warm-up. A submission: `{setup["bundle_name"]}`, {setup["items"]} items in
+bench/cases_submit.lua`, insert, submit and floor in turn, {args.rounds} rounds after 2 s
+of each as a warm-up. A submission: `{setup["bundle_name"]}`, {setup["items"]} items in
 {setup["implementing_organizations"]} departments (routed to the applicant's county), 5
 materials each referring to an upload the bench citizen made beforehand (`POST
 /api/uploads`), download delivery, a new idempotency key per request (Lua), bearer token.
@@ -473,6 +520,10 @@ materials each referring to an upload the bench citizen made beforehand (`POST
 **Submit / insert: {ratio:.2f}** (mean of the rounds; per round:
 {", ".join(f"{x:.2f}" for x in ratios)}): {verdict} the target of 0.5. Submit p99 at
 {args.connections} connections: **{p99:.0f} ms** (the worst round).
+
+**Floor / insert: {floor:.2f}** (per round: {", ".join(f"{x:.2f}" for x in floors)}): the
+same rows written by raw SQL with nothing read or checked (`/bench/floor`) reach this share
+of the one-row insert; a real submission runs at **{of_floor:.2f}** of that floor.
 
 Rows after every submit run (cases under the run's keys; wrk stops with up to one request
 per connection in flight, whose case commits without its 201 being counted):
@@ -495,7 +546,8 @@ endpoint timed the same way (in-process ratio
 """
     write_section("cases-submit-postgres" if pg else "cases-submit", text)
     print(
-        f"submit/insert {ratio:.2f} (rounds {ratios}); submit p99 {p99:.0f} ms; "
+        f"submit/insert {ratio:.2f} (rounds {ratios}); floor/insert {floor:.2f} {floors}; "
+        f"submit p99 {p99:.0f} ms; "
         f"rows {'whole' if ok else 'NOT whole'}"
     )
 

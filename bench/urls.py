@@ -1,8 +1,16 @@
-"""The project's URLs plus two minimal endpoints, the baseline of every ratio in RESULTS.md.
+"""The project's URLs plus minimal endpoints, the baselines of the ratios in RESULTS.md.
 
 /bench/ok      a plain view returning "ok" (through the full middleware stack)
 /bench/insert  a one-row INSERT in one transaction (raw SQL into bench_row, made by generate.py)
+/bench/floor   the rows one bundle submission writes (a case number, the case, its 3 tasks and
+               5 materials, a chained audit entry, a notice), in one transaction of raw SQL
+               with nothing read, checked or validated: how fast a submission could possibly
+               be on this machine and database (bench/cases_submit.py)
 """
+
+import hashlib
+import json
+import secrets
 
 from django.db import connection, transaction
 from django.http import HttpResponse
@@ -29,8 +37,95 @@ def insert(request):
     return HttpResponse("created", status=201)
 
 
+_CASE = (
+    "INSERT INTO cases_case (number, title, channel, idempotency_key, submission_digest,"
+    " submitted_at, intake_date, state, form_data, delivery_method, delivery_address, visits,"
+    " check_code_digest, applicant_id, bundle_id, region_id, submitted_by_id)"
+    " VALUES (%s, %s, 'online', %s, %s, %s, %s, 'submitted', %s{json}, 'download', '', 0, %s,"
+    " %s, %s, %s, %s) RETURNING id"
+)
+_TASK = (
+    "INSERT INTO cases_task (position, state, immediate, promised_limit, legal_limit,"
+    " extension_days, extension_reason, decision_reason, legal_basis, result_name, case_id,"
+    " item_id, organization_id, version_id)"
+    " VALUES (%s, 'submitted', %s, %s, %s, 0, '', '', '', %s, %s, %s, %s, %s)"
+)
+_MATERIAL = (
+    "INSERT INTO cases_casematerial (name, source, required, state, updated_at, case_id,"
+    " upload_id, legal_basis) VALUES (%s, 'applicant', %s, 'uploaded', %s, %s, %s, '')"
+)
+_AUDIT = (
+    "INSERT INTO core_auditentry (seq, at, actor_label, action, object_type, object_id,"
+    " object_repr, after, legal_basis, request_id, prev_hash, hash, actor_id)"
+    " VALUES (%s, %s, %s, 'case.submit', 'cases.case', %s, %s, %s{json}, '', '', %s, %s, %s)"
+)
+_NOTICE = (
+    "INSERT INTO cases_notification (channel, subject, body, created_at, sent_at, error,"
+    " applicant_id, case_id) VALUES ('app', %s, %s, %s, %s, '', %s, %s)"
+)
+
+
+@csrf_exempt
+@require_POST
+def floor(request):
+    """Write what a submission writes, from ids given in the body, with raw SQL only."""
+    from onevisit.cases.sequence import next_serial
+    from onevisit.core.audit import _content, entry_digest
+    from onevisit.core.models import AuditEntry
+
+    body = json.loads(request.body)
+    w = body["world"]
+    pg = connection.vendor == "postgresql"
+    cast = "::jsonb" if pg else ""
+    now = timezone.now()
+    at = connection.ops.adapt_datetimefield_value(now)
+    with transaction.atomic(), connection.cursor() as cursor:
+        serial = next_serial()
+        number = f"{w['region_code']}-{now.year}-{serial:08d}"
+        cursor.execute(
+            _CASE.format(json=cast),
+            [number, w["title"], body["idempotency_key"], "0" * 64, at, now.date(), "{}",
+             hashlib.sha256(secrets.token_bytes(8)).hexdigest(), w["applicant"], w["bundle"],
+             w["region"], w["user"]],
+        )  # fmt: skip
+        case = cursor.fetchone()[0]
+        cursor.executemany(
+            _TASK,
+            [[n, False, t["promised"], t["legal"], t["result"], case, t["item"], t["org"],
+              t["version"]] for n, t in enumerate(w["tasks"])],
+        )  # fmt: skip
+        cursor.executemany(
+            _MATERIAL, [[m["name"], True, at, case, m["upload"]] for m in w["materials"]]
+        )
+        cursor.execute(
+            "SELECT last_seq, last_hash FROM core_auditchainhead WHERE id = 1"
+            + (" FOR UPDATE" if pg else "")
+        )
+        seq, prev = cursor.fetchone()
+        after = {"tasks": [[t["item"], t["org"]] for t in w["tasks"]]}
+        entry = AuditEntry(
+            seq=seq + 1, at=now, actor_id=w["user"], actor_label=w["username"],
+            action="case.submit", object_type="cases.case", object_id=str(case),
+            object_repr=number, after=after, legal_basis="", request_id="", prev_hash=prev,
+        )  # fmt: skip
+        digest = entry_digest(_content(entry))
+        cursor.execute(
+            _AUDIT.format(json=cast),
+            [seq + 1, at, w["username"], str(case), number, json.dumps(after), prev, digest,
+             w["user"]],
+        )  # fmt: skip
+        cursor.execute(
+            "UPDATE core_auditchainhead SET last_seq = %s, last_hash = %s WHERE id = 1",
+            [seq + 1, digest],
+        )
+        cursor.execute(_NOTICE, [f"Application {number} received", w["title"], at, at,
+                                 w["applicant"], case])  # fmt: skip
+    return HttpResponse(json.dumps({"number": number}), status=201)
+
+
 urlpatterns = [
     path("bench/ok", ok),
     path("bench/insert", insert),
+    path("bench/floor", floor),
     *project_urlpatterns,
 ]
