@@ -84,6 +84,38 @@ def immediate_item(**kwargs):
     return online_item(case_type=CaseType.IMMEDIATE, promised_limit=0, legal_limit=5, **kwargs)
 
 
+#: The materials of `birth_bundle`, each asked once (户口簿 is needed by two items).
+BIRTH_MATERIALS = ["出生医学证明申请表", "户口簿", "结婚证", "医保登记表"]
+
+
+def birth_bundle():
+    """A published "having a baby" bundle of three online items in three organizations."""
+    items = [
+        online_item(materials=[{"name": "出生医学证明申请表"}, {"name": "户口簿"}]),
+        online_item(materials=[{"name": "户口簿"}, {"name": "结婚证"}]),
+        online_item(materials=[{"name": "医保登记表"}]),
+    ]
+    return cf.bundle(items, publish=True, name="出生一件事")
+
+
+def bundle_payload(client, bundle, names=BIRTH_MATERIALS, **extra) -> dict:
+    """A body for POST /api/cases: each named material uploaded through the API first by
+    the client's user, a new idempotency key."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    materials = []
+    for name in names:
+        response = client.post("/api/uploads", {"file": SimpleUploadedFile("scan.pdf", PDF)})
+        assert response.status_code == 201, response.content
+        materials.append({"name": name, "upload": response.json()["id"]})
+    return {
+        "idempotency_key": uuid.uuid4().hex,
+        "bundle": bundle.pk,
+        "materials": materials,
+        **extra,
+    }
+
+
 def upload(user, content: bytes = PDF, name: str = "scan.pdf"):
     return services.upload_create(actor=user, name=name, content=content)
 

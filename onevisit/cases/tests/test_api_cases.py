@@ -2,8 +2,6 @@
 review with one complete notice, the citizen's supplement, decisions and delivery with the
 visits counted, evaluation, the rates; every refusal a {"detail", "code"} 4xx, never a 500."""
 
-import uuid
-
 import pytest
 import schemathesis
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,7 +14,6 @@ from onevisit.cases.models import Case, Rectification, Task
 from onevisit.core.audit import verify_chain
 from onevisit.core.models import Role
 from onevisit.testing import case_factories as kf
-from onevisit.testing import catalog_factories as cf
 from onevisit.testing import duty_factories as df
 from onevisit.testing import factories as f
 from onevisit.testing.api import api_client, assert_error, bearer, connections_kept_open, post_json
@@ -24,18 +21,12 @@ from onevisit.wsgi import application
 
 pytestmark = pytest.mark.django_db
 
-#: The materials of the bundle, each asked once (户口簿 is needed by two items).
-MATERIALS = ["出生医学证明申请表", "户口簿", "结婚证", "医保登记表"]
+MATERIALS = kf.BIRTH_MATERIALS
 
 
 @pytest.fixture
 def bundle():
-    items = [
-        kf.online_item(materials=[{"name": "出生医学证明申请表"}, {"name": "户口簿"}]),
-        kf.online_item(materials=[{"name": "户口簿"}, {"name": "结婚证"}]),
-        kf.online_item(materials=[{"name": "医保登记表"}]),
-    ]
-    return cf.bundle(items, publish=True, name="出生一件事")
+    return kf.birth_bundle()
 
 
 @pytest.fixture
@@ -55,14 +46,7 @@ def _upload_id(client) -> int:
 
 
 def _submission(client, bundle, *, skip=(), **extra) -> dict:
-    return {
-        "idempotency_key": uuid.uuid4().hex,
-        "bundle": bundle.pk,
-        "materials": [
-            {"name": name, "upload": _upload_id(client)} for name in MATERIALS if name not in skip
-        ],
-        **extra,
-    }
+    return kf.bundle_payload(client, bundle, [n for n in MATERIALS if n not in skip], **extra)
 
 
 def _reviewers(tasks) -> dict[int, object]:

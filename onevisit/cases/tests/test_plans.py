@@ -6,11 +6,9 @@ nothing changed reads no catalog at all."""
 
 import contextlib
 import datetime
-import uuid
 from types import SimpleNamespace
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
@@ -42,8 +40,7 @@ pytestmark = pytest.mark.django_db
 
 DAY = datetime.date(2026, 3, 2)
 WATCHED_TABLES = {m._meta.db_table for m in WATCHED}
-#: The materials of the bundle below, each asked once (户口簿 is needed by two items).
-MATERIALS = ["出生医学证明申请表", "户口簿", "结婚证", "医保登记表"]
+MATERIALS = kf.BIRTH_MATERIALS
 
 
 def _plan(bundle, region, day=DAY):
@@ -317,12 +314,7 @@ def test_an_item_nobody_handles_is_refused(world):
 # --- through the API: a submission after a change follows the change --------------------
 @pytest.fixture
 def bundle():
-    items = [
-        kf.online_item(materials=[{"name": "出生医学证明申请表"}, {"name": "户口簿"}]),
-        kf.online_item(materials=[{"name": "户口簿"}, {"name": "结婚证"}]),
-        kf.online_item(materials=[{"name": "医保登记表"}]),
-    ]
-    return cf.bundle(items, publish=True, name="出生一件事")
+    return kf.birth_bundle()
 
 
 @pytest.fixture
@@ -332,16 +324,7 @@ def citizen():
 
 
 def _submission(client, bundle, names=MATERIALS) -> dict:
-    uploads = []
-    for name in names:
-        response = client.post("/api/uploads", {"file": _pdf()})
-        assert response.status_code == 201, response.content
-        uploads.append({"name": name, "upload": response.json()["id"]})
-    return {"idempotency_key": uuid.uuid4().hex, "bundle": bundle.pk, "materials": uploads}
-
-
-def _pdf():
-    return SimpleUploadedFile("scan.pdf", kf.PDF)
+    return kf.bundle_payload(client, bundle, names)
 
 
 def _submit(client, bundle, names=MATERIALS):
