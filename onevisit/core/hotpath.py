@@ -20,7 +20,7 @@ import functools
 from collections.abc import Sequence
 
 from django.db import connections, router
-from django.db.models import Model
+from django.db.models import Field, Model
 
 DEFAULT = "default"
 
@@ -84,6 +84,30 @@ def select_models(
     return found
 
 
+#: Field types whose database value is the Python value itself when it already has one of
+#: these types (their `pre_save` only reads the attribute): no conversion is needed.
+_PLAIN = {
+    "CharField": (str,),
+    "TextField": (str,),
+    "BooleanField": (bool,),
+    "IntegerField": (int,),
+    "BigIntegerField": (int,),
+    "SmallIntegerField": (int,),
+    "PositiveIntegerField": (int,),
+    "PositiveSmallIntegerField": (int,),
+    "PositiveBigIntegerField": (int,),
+}
+
+
+def _plain_types(field, connection) -> tuple[type, ...] | None:
+    if field.is_relation:
+        target = field.target_field.get_internal_type()
+        return (int,) if target in ("AutoField", "BigAutoField", "SmallAutoField") else None
+    if type(field).pre_save is not Field.pre_save:  # auto_now and the like
+        return None
+    return _PLAIN.get(field.get_internal_type())
+
+
 @functools.lru_cache(maxsize=256)
 def _statement(model: type[Model], rows: int, alias: str) -> tuple[tuple, str]:
     connection = connections[alias]
@@ -104,7 +128,8 @@ def _statement(model: type[Model], rows: int, alias: str) -> tuple[tuple, str]:
         f"INSERT INTO {qn(opts.db_table)} ({columns}) VALUES "  # noqa: S608
         f"{', '.join([one] * rows)} RETURNING {pk}"
     )
-    return fields, sql
+    plain = tuple((f, f.attname, _plain_types(f, connection)) for f in fields)
+    return plain, sql
 
 
 def insert_rows(objs: Sequence[Model], *, using: str | None = None) -> Sequence[Model]:
@@ -117,7 +142,13 @@ def insert_rows(objs: Sequence[Model], *, using: str | None = None) -> Sequence[
     fields, sql = _statement(model, len(objs), alias)
     for obj in objs:  # as bulk_create: refuse unsaved related objects, copy their keys
         obj._prepare_related_fields_for_save(operation_name="insert_rows")
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
+    params = []
+    for obj in objs:
+        for f, attname, plain in fields:
+            value = getattr(obj, attname)
+            if plain is None or (value is not None and type(value) not in plain):
+                value = f.get_db_prep_save(f.pre_save(obj, True), connection)
+            params.append(value)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         keys = [row[0] for row in cursor.fetchall()]

@@ -192,7 +192,7 @@ def test_the_statement_is_compiled_once_per_model_and_row_count(user, django_ass
 
     fields, sql = hotpath._statement(ApiToken, 3, "default")
     assert sql.count("(%s") == 3 and "RETURNING" in sql
-    assert [f.name for f in fields] == [
+    assert [f.name for f, _attname, _plain in fields] == [
         f.name for f in ApiToken._meta.concrete_fields if not f.primary_key
     ]
     assert hotpath._statement(ApiToken, 3, "default") == (fields, sql)
@@ -330,3 +330,21 @@ def test_audit_record_continues_an_existing_trail():
     later = _audit(1)
     assert later[0].seq == 3 and later[0].prev_hash == first[-1].hash
     assert verify_chain() is None
+
+
+def test_values_of_another_type_are_converted_as_the_orm_does(user):
+    """Only values that already have their column's type skip the field's conversion: an
+    enum member, a lazy string and a boolean for an integer are stored as the ORM stores
+    them."""
+    from django.utils.functional import lazy
+
+    from onevisit.cases.choices import NotificationChannel
+
+    lazy_text = lazy(lambda: "懒惰的主题", str)()
+    note = Notification(
+        user=user, channel=NotificationChannel.APP, subject=lazy_text, body="正文", error=""
+    )
+    insert_rows([note])
+    stored = Notification.objects.get(pk=note.pk)
+    assert (stored.channel, stored.subject) == ("app", "懒惰的主题")
+    assert type(stored.channel) is str
