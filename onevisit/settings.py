@@ -115,8 +115,6 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Django's backend with a writers' queue on a lock file (see onevisit/core/sqlite).
-    DATABASES["default"]["ENGINE"] = "onevisit.core.sqlite"
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if "PYTEST_XDIST_WORKER" in os.environ else 600
     DATABASES["default"]["OPTIONS"] = {
         # Writers queue for the lock instead of failing when a read upgrades to a write.

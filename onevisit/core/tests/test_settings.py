@@ -32,7 +32,7 @@ def test_development_generates_and_keeps_a_secret(tmp_path):
     key = (tmp_path / "secret_key").read_text()
     _settings({}, tmp_path)
     assert (tmp_path / "secret_key").read_text() == key
-    assert "onevisit.core.sqlite True True" in first.stdout  # SQLite with the writers' queue
+    assert "sqlite3 True True" in first.stdout
 
 
 def test_database_url_selects_postgresql(tmp_path):
