@@ -83,8 +83,14 @@ class Case(models.Model):
     """
 
     number = models.CharField(_("case number (办件编号)"), max_length=32, unique=True)
+    # No index of their own where a composite index leads with the column (below and in
+    # Meta): every index costs each submission a write.
     applicant = models.ForeignKey(
-        Applicant, on_delete=models.PROTECT, related_name="cases", verbose_name=_("applicant")
+        Applicant,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("applicant"),
+        db_index=False,  # cases_case_applicant
     )
     bundle = models.ForeignKey(
         "catalog.Bundle",
@@ -97,7 +103,11 @@ class Case(models.Model):
     title = models.CharField(_("title"), max_length=300)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("region"),
+        db_index=False,  # cases_case_region_done
     )
     window = models.ForeignKey(
         "orgs.Organization",
@@ -108,7 +118,10 @@ class Case(models.Model):
         verbose_name=_("window (受理窗口)"),
     )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # the idempotency constraint (submitted_by, idempotency_key)
     )
     idempotency_key = models.CharField(_("idempotency key"), max_length=80)
     submission_digest = models.CharField(max_length=64)
@@ -182,6 +195,7 @@ class Task(models.Model):
         on_delete=models.PROTECT,
         related_name="tasks",
         verbose_name=_("organization"),
+        db_index=False,  # cases_task_queue and cases_task_org_recent lead with it
     )
     state = models.CharField(
         _("state"), max_length=16, choices=TaskState.choices, default=TaskState.SUBMITTED
@@ -368,7 +382,12 @@ class CaseMaterial(models.Model):
     shortfall (容缺) carries the date it is promised for.
     """
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="materials")
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        related_name="materials",
+        db_index=False,  # the constraint cases_material_once (case, name)
+    )
     name = models.CharField(_("material"), max_length=300)
     source = models.CharField(_("source"), max_length=24)
     required = models.BooleanField(default=True)
@@ -440,7 +459,11 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
     )
     applicant = models.ForeignKey(
-        Applicant, on_delete=models.CASCADE, null=True, related_name="notifications"
+        Applicant,
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="notifications",
+        db_index=False,  # cases_notification_inbox (applicant, id)
     )
     case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, related_name="+")
     channel = models.CharField(max_length=8, choices=NotificationChannel.choices)
