@@ -18,7 +18,7 @@ from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
 from onevisit.core.errors import DomainError
-from onevisit.core.hotpath import select_models
+from onevisit.core.hotpath import select_one
 from onevisit.core.models import ApiToken
 
 #: How stale `ApiToken.last_used_at` may get before a request writes it again: a write on
@@ -33,10 +33,7 @@ class TokenAuth(HttpBearer):
         if not token or len(token) > 200:
             return None
         # Every API request runs this: SQL compiled once (core.hotpath), one query.
-        tokens = select_models(
-            ApiToken, "t.digest = %s", [ApiToken.digest_of(token)], related="user"
-        )
-        found = tokens[0] if tokens else None
+        found = select_one(ApiToken, "t.digest = %s", [ApiToken.digest_of(token)], related="user")
         if found is None or not found.user.is_active:
             return None
         now = timezone.now()

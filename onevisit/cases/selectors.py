@@ -21,7 +21,7 @@ from onevisit.catalog.choices import MaterialSource
 from onevisit.catalog.models import Bundle, ServiceItem
 from onevisit.core import calendar
 from onevisit.core.errors import NotFound, ValidationFailed
-from onevisit.core.hotpath import select_models
+from onevisit.core.hotpath import select_one
 from onevisit.core.models import Role, User
 from onevisit.core.scoping import Scope, _scope, assignments_of, has_role
 from onevisit.orgs.models import Organization
@@ -64,8 +64,7 @@ def applicant_of(user) -> Applicant | None:
     if user is None or not user.is_authenticated:
         return None
     # On every online submission: SQL compiled once (core.hotpath), the region joined.
-    found = select_models(Applicant, "t.user_id = %s", [user.pk], related="region")
-    return found[0] if found else None
+    return select_one(Applicant, "t.user_id = %s", [user.pk], related="region")
 
 
 def tasks_visible_to(user) -> QuerySet[Task]:

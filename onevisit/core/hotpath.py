@@ -19,8 +19,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-from django.db import connections, router
-from django.db.models import Field, Model
+from django.db import connections, models, router
+from django.db.models import Model
 
 DEFAULT = "default"
 
@@ -84,28 +84,27 @@ def select_models(
     return found
 
 
-#: Field types whose database value is the Python value itself when it already has one of
-#: these types (their `pre_save` only reads the attribute): no conversion is needed.
+#: Field classes whose database value is the Python value itself when it already has one
+#: of these types (their `pre_save` only reads the attribute): no conversion is needed.
+#: Exact classes only: a subclass may convert (encrypt, normalise…) in `get_prep_value`.
 _PLAIN = {
-    "CharField": (str,),
-    "TextField": (str,),
-    "BooleanField": (bool,),
-    "IntegerField": (int,),
-    "BigIntegerField": (int,),
-    "SmallIntegerField": (int,),
-    "PositiveIntegerField": (int,),
-    "PositiveSmallIntegerField": (int,),
-    "PositiveBigIntegerField": (int,),
+    models.CharField: (str,),
+    models.TextField: (str,),
+    models.BooleanField: (bool,),
+    models.IntegerField: (int,),
+    models.BigIntegerField: (int,),
+    models.SmallIntegerField: (int,),
+    models.PositiveIntegerField: (int,),
+    models.PositiveSmallIntegerField: (int,),
+    models.PositiveBigIntegerField: (int,),
 }
+_AUTO = (models.AutoField, models.BigAutoField, models.SmallAutoField)
 
 
-def _plain_types(field, connection) -> tuple[type, ...] | None:
-    if field.is_relation:
-        target = field.target_field.get_internal_type()
-        return (int,) if target in ("AutoField", "BigAutoField", "SmallAutoField") else None
-    if type(field).pre_save is not Field.pre_save:  # auto_now and the like
-        return None
-    return _PLAIN.get(field.get_internal_type())
+def _plain_types(field) -> tuple[type, ...] | None:
+    if type(field) in (models.ForeignKey, models.OneToOneField):
+        return (int,) if type(field.target_field) in _AUTO else None
+    return _PLAIN.get(type(field))
 
 
 @functools.lru_cache(maxsize=256)
@@ -128,8 +127,16 @@ def _statement(model: type[Model], rows: int, alias: str) -> tuple[tuple, str]:
         f"INSERT INTO {qn(opts.db_table)} ({columns}) VALUES "  # noqa: S608
         f"{', '.join([one] * rows)} RETURNING {pk}"
     )
-    plain = tuple((f, f.attname, _plain_types(f, connection)) for f in fields)
+    plain = tuple((f, f.attname, _plain_types(f)) for f in fields)
     return plain, sql
+
+
+def select_one(
+    model: type[Model], where: str, params: Sequence, *, related: str = "", using: str = DEFAULT
+) -> Model | None:
+    """The first instance `select_models` finds, or None."""
+    found = select_models(model, where, params, related=related, using=using)
+    return found[0] if found else None
 
 
 def insert_rows(objs: Sequence[Model], *, using: str | None = None) -> Sequence[Model]:
