@@ -33,29 +33,10 @@ def _empty_cache():
 
     def forget():
         cache.clear()
-        forget_plans()  # a rolled-back test can reach the same generation again
+        forget_plans()
         forget_generation()
         VOCABULARY.generation = -1  # a rolled-back test can reach the same number again
 
     forget()
     yield
     forget()
-
-
-# --- PostgreSQL: the intake plans' generation moves at once inside a test's transaction --
-@pytest.fixture(autouse=True)
-def _plan_generation_at_once(request):
-    """Its triggers are deferred to the commit, which a test wrapped in a transaction never
-    reaches; within such a test they fire at each statement instead (what they do at
-    commit, earlier). Tests with real commits keep the deferral."""
-    marker = request.node.get_closest_marker("django_db")
-    if "db" not in request.fixturenames and marker is None:
-        return
-    request.getfixturevalue("_django_db_helper")  # the test's transaction first
-    from django.db import connection
-
-    from onevisit.cases.plans import TRIGGER
-
-    if connection.vendor == "postgresql" and connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET CONSTRAINTS {TRIGGER} IMMEDIATE")

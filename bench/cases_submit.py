@@ -71,10 +71,11 @@ PHASES = [
     (
         "onevisit.cases.services.intake",
         "intake_plan",
-        "· intake plan: the generation read, the plan kept (plans.intake_plan)",
+        "· intake plan: items, versions, form, materials (plans.intake_plan, kept 1 s)",
     ),
     ("onevisit.cases.services.intake", "_check_form", "· form check (_check_form)"),
     ("onevisit.cases.services.intake", "_plan_materials", "· uploads checked (_plan_materials)"),
+    ("onevisit.cases.services.intake", "route", "· routing (routing.route)"),
     ("onevisit.cases.sequence", "next_serial", "· case number (sequence.next_serial)"),
     (
         "onevisit.cases.services.intake",
@@ -87,13 +88,14 @@ PHASES = [
     ("onevisit.cases.services.intake", "_create", "· _create, in all"),
 ]
 #: _create's own parts (the rest of it is Python: numbering, building the rows).
-CREATE_PARTS = [label for _m, _a, label in PHASES[4:12]]
+CREATE_PARTS = [label for _m, _a, label in PHASES[4:13]]
 
 
 def prepare(info: dict) -> dict:
     """The bench citizen (an account, the citizen role, an applicant without email or phone,
     so its notice stays in the app) and a bearer token; the bundle and its materials."""
     from onevisit.cases.plans import intake_plan
+    from onevisit.cases.routing import route
     from onevisit.cases.services import applicant_register
     from onevisit.catalog.models import Bundle
     from onevisit.catalog.selectors import bundle_items, bundle_materials
@@ -120,7 +122,8 @@ def prepare(info: dict) -> dict:
     materials = [m.name for m in bundle_materials(bundle)]
     organizations = {i.organization_id for i in items}
     assert len(items) == 3 and len(materials) == 5, (items, materials)
-    plan = intake_plan(bundle=bundle.pk, items=[], region=county, day=datetime.date.today())
+    plan = intake_plan(bundle=bundle.pk, items=[], day=datetime.date.today())
+    routed = route(list(plan.items), county, datetime.date.today())
     world = {
         "applicant": user.applicant.pk,
         "region": county.pk,
@@ -132,7 +135,7 @@ def prepare(info: dict) -> dict:
         "tasks": [
             {
                 "item": i.pk,
-                "org": plan.routed[i.pk].pk,
+                "org": routed[i.pk].pk,
                 "version": plan.versions[i.pk].pk,
                 "promised": plan.versions[i.pk].promised_limit or 0,
                 "legal": plan.versions[i.pk].legal_limit,

@@ -548,21 +548,3 @@ class Rectification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id}: {self.state}"
-
-
-class PlanGeneration(models.Model):
-    """The counter under which each process keeps its intake plans (受理方案代号).
-
-    Database triggers move it whenever a table an intake plan is read from changes (items,
-    versions, materials, bundles, duty assignments, organizations), by any path: services,
-    imports, the admin, raw SQL. See `cases.plans`.
-    """
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    value = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("intake plan generation")
-
-    def __str__(self) -> str:
-        return f"generation {self.value}"

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
+from django.db import connection
 from django.utils.translation import gettext as _
 
-from onevisit.catalog.models import ServiceItem
 from onevisit.core.errors import Conflict
+from onevisit.core.hotpath import select_models
 from onevisit.duties.choices import AssignmentRole
 from onevisit.duties.models import DutyAssignment
 from onevisit.orgs.models import Organization
@@ -28,35 +28,53 @@ def region_chain(region: Region) -> list[str]:
     return [region.code[:n] for n in reversed(PREFIX_LENGTHS) if n <= len(region.code)]
 
 
-def _exists_on(day: datetime.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}valid_from__lte": day}) & (
-        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": day})
-    )
-
-
-def route(items: list[ServiceItem], region: Region, day: datetime.date) -> dict[int, Organization]:
-    """{item id: organization} for every item, in two queries; refuses an item nobody
-    handles in that region on that day, naming it."""
+def route(items, region: Region, day: datetime.date) -> dict[int, Organization]:
+    """{item id: organization} for every item, in two queries (SQL compiled once: this runs
+    on every submission); refuses an item nobody handles in that region on that day,
+    naming it."""
     chain = region_chain(region)
-    depth = {code: n for n, code in enumerate(chain)}
-    rows = (
-        DutyAssignment.objects.filter(
-            _exists_on(day),
-            _exists_on(day, "organization__"),
-            duty_id__in={i.duty_id for i in items},
-            region__code__in=chain,
+    depth = {
+        r.pk: chain.index(r.code)
+        for r in select_models(Region, f"t.code IN ({_marks(chain)})", chain)
+    }
+    duties = sorted({i.duty_id for i in items if i.duty_id is not None})
+    on = connection.ops.adapt_datefield_value(day)
+    rows = []
+    if duties and depth:
+        rows = select_models(
+            DutyAssignment,
+            f"t.duty_id IN ({_marks(duties)}) AND t.region_id IN ({_marks(depth)})"
+            " AND t.valid_from <= %s AND (t.valid_to IS NULL OR t.valid_to > %s)"
+            " AND r.valid_from <= %s AND (r.valid_to IS NULL OR r.valid_to > %s)"
+            " ORDER BY t.id",
+            [*duties, *depth, on, on, on, on],
+            related="organization",
         )
-        .select_related("organization", "region")
-        .order_by("pk")
-    )
     best: dict[int, tuple[tuple[int, int], Organization]] = {}
     for a in rows:
-        rank = (depth[a.region.code], 0 if a.role == AssignmentRole.LEAD else 1)
+        rank = (depth[a.region_id], 0 if a.role == AssignmentRole.LEAD else 1)
         if a.duty_id not in best or rank < best[a.duty_id][0]:
             best[a.duty_id] = (rank, a.organization)
+    # Items nobody is assigned for go to their implementing organization, read afresh
+    # (the item may come from a kept intake plan) and only if it exists on the day.
+    fallback = sorted({i.organization_id for i in items if i.duty_id not in best})
+    implementers = {}
+    if fallback:
+        implementers = {
+            o.pk: o
+            for o in select_models(
+                Organization,
+                f"t.id IN ({_marks(fallback)}) AND t.valid_from <= %s"
+                " AND (t.valid_to IS NULL OR t.valid_to > %s)",
+                [*fallback, on, on],
+            )
+        }
     routed: dict[int, Organization] = {}
     for item in items:
-        org = best[item.duty_id][1] if item.duty_id in best else _implementer(item, day)
+        if item.duty_id in best:
+            org = best[item.duty_id][1]
+        else:
+            org = implementers.get(item.organization_id)
         if org is None:
             raise Conflict(
                 _("No organization handles %(item)s in %(region)s on %(day)s.")
@@ -67,9 +85,5 @@ def route(items: list[ServiceItem], region: Region, day: datetime.date) -> dict[
     return routed
 
 
-def _implementer(item: ServiceItem, day: datetime.date) -> Organization | None:
-    """The item's implementing organization, if it exists on the day."""
-    org = item.organization
-    if org.valid_from <= day and (org.valid_to is None or org.valid_to > day):
-        return org
-    return None
+def _marks(values) -> str:
+    return ", ".join(["%s"] * len(values))

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from onevisit.catalog.choices import CaseType, MaterialSource
 from onevisit.core.audit import audit_record
 from onevisit.core.errors import Conflict, NotFound, ValidationFailed
-from onevisit.core.hotpath import insert_rows, select_models
+from onevisit.core.hotpath import insert_rows, select_models, select_one
 from onevisit.regions.models import Region
 
 from .. import sequence
@@ -31,6 +31,7 @@ from ..choices import Channel, DeliveryMethod, MaterialState, VisitKind
 from ..models import Applicant, Case, CaseMaterial, Record, Task, Upload, Visit
 from ..notifications import notify
 from ..plans import intake_plan
+from ..routing import route
 from ..selectors import record_matches, usable_records
 from .common import applicant_label, clerk_window
 
@@ -250,10 +251,7 @@ def case_submit(
 
 
 def _existing(actor, key: str, digest: str) -> Case | None:
-    found = select_models(
-        Case, "t.submitted_by_id = %s AND t.idempotency_key = %s", [actor.pk, key]
-    )
-    case = found[0] if found else None
+    case = select_one(Case, "t.submitted_by_id = %s AND t.idempotency_key = %s", [actor.pk, key])
     if case is not None and case.submission_digest != digest:
         raise Conflict(
             _("This idempotency key was used for a different submission."),
@@ -277,7 +275,7 @@ def _create(actor, applicant, sub: Submission, key, digest, channel, now) -> Int
         region = Region.objects.filter(code=sub.region).first()
     if region is None:
         raise ValidationFailed(_("Unknown region “%(code)s”.") % {"code": sub.region})
-    plan = intake_plan(bundle=sub.bundle, items=sub.items, region=region, day=day)
+    plan = intake_plan(bundle=sub.bundle, items=sub.items, day=day)
     bundle, items, versions, ordered = plan.bundle, plan.items, plan.versions, plan.ordered
     if channel == Channel.ONLINE:
         closed = [v.name for v in ordered if not v.online]
@@ -297,7 +295,7 @@ def _create(actor, applicant, sub: Submission, key, digest, channel, now) -> Int
         day=day,
         now=now,
     )
-    routed = plan.routed
+    routed = route(items, region, day)
     from onevisit.licences.services import record_intake_uses  # the vault builds on cases
 
     # Everything that needs no number is built before the transaction: on SQLite the
