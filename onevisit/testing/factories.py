@@ -115,3 +115,27 @@ def appoint(org, *, category: str = QuotaCategory.ADMINISTRATIVE, **kwargs):
         category=category,
         **kwargs,
     )
+
+
+def audit_trail(n: int = 5, actor=None) -> list:
+    """`n` audit entries, each appended in its own transaction (as a service would)."""
+    from django.db import transaction
+
+    from onevisit.core.audit import audit_record
+
+    entries = []
+    for i in range(n):
+        with transaction.atomic():
+            entries.append(
+                audit_record(
+                    actor=actor,
+                    action="test.change",
+                    object_type="test.thing",
+                    object_id=str(i),
+                    object_repr=f"事物 {i}",
+                    before={"count": i},
+                    after={"count": i + 1, "名称": "测试"},
+                    legal_basis=f"浙编〔2019〕{i}号",
+                )
+            )
+    return entries

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from onevisit.cases.models import Applicant, Case, Notification
 from onevisit.core import hotpath
-from onevisit.core.audit import GENESIS, audit_record, verify_chain
+from onevisit.core.audit import GENESIS, verify_chain
 from onevisit.core.hotpath import insert_rows, select_models
 from onevisit.core.models import ApiToken, AuditChainHead, AuditEntry
 from onevisit.testing import case_factories as kf
@@ -270,23 +270,7 @@ def test_nothing_matching_is_an_empty_list(user, django_assert_num_queries):
 
 
 # --- the audit trail, written through the hot path ------------------------------------------
-def _audit(n: int, actor=None) -> list[AuditEntry]:
-    entries = []
-    for i in range(n):
-        with transaction.atomic():
-            entries.append(
-                audit_record(
-                    actor=actor,
-                    action="test.change",
-                    object_type="test.thing",
-                    object_id=str(i),
-                    object_repr=f"事物 {i}",
-                    before={"count": i},
-                    after={"count": i + 1, "名称": "测试"},
-                    legal_basis=f"浙编〔2019〕{i}号",
-                )
-            )
-    return entries
+_audit = f.audit_trail
 
 
 def test_a_new_trail_starts_when_the_head_row_is_missing(user):

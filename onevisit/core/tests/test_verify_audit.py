@@ -6,27 +6,12 @@ from django.db import transaction
 
 from onevisit.core.audit import audit_record, verify_chain
 from onevisit.core.models import AuditChainHead, AuditEntry
+from onevisit.testing import factories as f
 
 pytestmark = pytest.mark.django_db
 
 
-def _trail(n: int = 5) -> list[AuditEntry]:
-    entries = []
-    for i in range(n):
-        with transaction.atomic():
-            entries.append(
-                audit_record(
-                    actor=None,
-                    action="test.change",
-                    object_type="test.thing",
-                    object_id=str(i),
-                    object_repr=f"thing {i}",
-                    before={"count": i},
-                    after={"count": i + 1, "名称": "测试"},
-                    legal_basis=f"浙编〔2019〕{i}号",
-                )
-            )
-    return entries
+_trail = f.audit_trail
 
 
 def test_untouched_trail_passes(capsys):
