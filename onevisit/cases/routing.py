@@ -14,7 +14,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from onevisit.core.errors import Conflict
-from onevisit.core.hotpath import select_models
+from onevisit.core.hotpath import placeholders, select_models
 from onevisit.duties.choices import AssignmentRole
 from onevisit.duties.models import DutyAssignment
 from onevisit.orgs.models import Organization
@@ -35,7 +35,7 @@ def route(items, region: Region, day: datetime.date) -> dict[int, Organization]:
     chain = region_chain(region)
     depth = {
         r.pk: chain.index(r.code)
-        for r in select_models(Region, f"t.code IN ({_marks(chain)})", chain)
+        for r in select_models(Region, f"t.code IN ({placeholders(chain)})", chain)
     }
     duties = sorted({i.duty_id for i in items if i.duty_id is not None})
     on = connection.ops.adapt_datefield_value(day)
@@ -43,7 +43,7 @@ def route(items, region: Region, day: datetime.date) -> dict[int, Organization]:
     if duties and depth:
         rows = select_models(
             DutyAssignment,
-            f"t.duty_id IN ({_marks(duties)}) AND t.region_id IN ({_marks(depth)})"
+            f"t.duty_id IN ({placeholders(duties)}) AND t.region_id IN ({placeholders(depth)})"
             " AND t.valid_from <= %s AND (t.valid_to IS NULL OR t.valid_to > %s)"
             " AND r.valid_from <= %s AND (r.valid_to IS NULL OR r.valid_to > %s)"
             " ORDER BY t.id",
@@ -64,7 +64,7 @@ def route(items, region: Region, day: datetime.date) -> dict[int, Organization]:
             o.pk: o
             for o in select_models(
                 Organization,
-                f"t.id IN ({_marks(fallback)}) AND t.valid_from <= %s"
+                f"t.id IN ({placeholders(fallback)}) AND t.valid_from <= %s"
                 " AND (t.valid_to IS NULL OR t.valid_to > %s)",
                 [*fallback, on, on],
             )
@@ -83,7 +83,3 @@ def route(items, region: Region, day: datetime.date) -> dict[int, Organization]:
             )
         routed[item.pk] = org
     return routed
-
-
-def _marks(values) -> str:
-    return ", ".join(["%s"] * len(values))

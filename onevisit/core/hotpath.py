@@ -131,6 +131,11 @@ def _statement(model: type[Model], rows: int, alias: str) -> tuple[tuple, str]:
     return plain, sql
 
 
+def placeholders(values) -> str:
+    """`%s, %s, …`, one per value, for an IN list."""
+    return ", ".join(["%s"] * len(values))
+
+
 def select_one(
     model: type[Model], where: str, params: Sequence, *, related: str = "", using: str = DEFAULT
 ) -> Model | None:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from onevisit.catalog.choices import CaseType, MaterialSource
 from onevisit.core.audit import audit_record
 from onevisit.core.errors import Conflict, NotFound, ValidationFailed
-from onevisit.core.hotpath import insert_rows, select_models, select_one
+from onevisit.core.hotpath import insert_rows, placeholders, select_models, select_one
 from onevisit.regions.models import Region
 
 from .. import sequence
@@ -130,7 +130,7 @@ def _plan_materials(
         {
             u.pk: u
             for u in select_models(
-                Upload, f"t.id IN ({', '.join(['%s'] * len(wanted_uploads))})", wanted_uploads
+                Upload, f"t.id IN ({placeholders(wanted_uploads)})", wanted_uploads
             )
         }
         if wanted_uploads
