@@ -500,6 +500,8 @@ def write(args, info, setup, runs, checks, prof, host, ok: bool) -> None:
     pg = connection.vendor == "postgresql"
     verdict = "meets" if ratio >= 0.5 else "does NOT meet"
     where = " on PostgreSQL" if pg else ""
+    if args.scale != "1m":
+        where += f", {info['counts']['cases']:,} cases"
     text = f"""## Submitting a bundle through HTTP{where} (issue 5, acceptance 7)
 
 Measured {now:%Y-%m-%d %H:%M %Z} by `python bench/cases_submit.py`
@@ -547,7 +549,13 @@ endpoint timed the same way (in-process ratio
 |---|---:|---:|---:|
 {shares}
 """
-    write_section("cases-submit-postgres" if pg else "cases-submit", text)
+    # One section per database and dataset size (the 1M one keeps its old name).
+    section = (
+        "cases-submit"
+        + ("-postgres" if pg else "")
+        + ("" if args.scale == "1m" else f"-{args.scale}")
+    )
+    write_section(section, text)
     print(
         f"submit/insert {ratio:.2f} (rounds {ratios}); floor/insert {floor:.2f} {floors}; "
         f"submit p99 {p99:.0f} ms; "
