@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
     """Indexes of single foreign keys that a composite index already leads with."""
 
     dependencies = [
-        ("cases", "0005_plangeneration"),
+        ("cases", "0004_material_legal_basis"),
         ("orgs", "0003_ordering_by_column"),
         ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
