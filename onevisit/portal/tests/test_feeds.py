@@ -5,7 +5,6 @@ import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
 
 import pytest
-from django.core.cache import cache
 
 from onevisit.portal import services
 from onevisit.portal.models import ArticleKind
@@ -16,13 +15,6 @@ from onevisit.testing import factories as f
 pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -283,13 +283,6 @@ def _targets(catalog: Catalog) -> dict[str, tuple[str, int]]:
     return found
 
 
-@pytest.fixture(autouse=True)
-def _fresh_vocabulary():
-    """Each test's index starts again at generation 0 (its rows are rolled back), so the
-    process's copy of the vocabulary from an earlier test must not pass for current."""
-    search.VOCABULARY.generation = -1
-
-
 def test_the_intended_result_is_in_the_top_three_for_nine_queries_in_ten():
     catalog = build_demo_catalog()
     targets = _targets(catalog)

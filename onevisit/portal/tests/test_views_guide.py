@@ -4,7 +4,6 @@ not public."""
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from onevisit.catalog import services as catalog_services
@@ -24,13 +23,6 @@ FORM = [
     },
     {"key": "shop", "label_en": "Shop name", "label_zh": "店名", "type": "text", "required": False},
 ]
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _item(name: str, *, materials=({"name": "申请表"},), organization=None, **changes):

@@ -1,7 +1,6 @@
 """The portal's home page: what it shows, and its page cache retired by publications."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from onevisit.catalog.choices import EventKind
@@ -12,13 +11,6 @@ from onevisit.testing import catalog_factories as cf
 from onevisit.testing import factories as f
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _article(title: str):

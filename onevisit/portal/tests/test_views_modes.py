@@ -2,20 +2,12 @@
 cookie; the toolbar in the header of every page."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from onevisit.testing import catalog_factories as cf
 from onevisit.testing import factories as f
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _html_tag(html: str) -> str:

@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from onevisit.portal import services
@@ -22,14 +21,6 @@ PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # The page cache is per process; each test starts from an empty one.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 codes are a 404 on the form, too many a 429; never cached."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from onevisit.cases import services as case_services
@@ -10,13 +9,6 @@ from onevisit.portal import tracking
 from onevisit.testing import case_factories as kf
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
