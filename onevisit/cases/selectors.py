@@ -23,7 +23,7 @@ from onevisit.core import calendar
 from onevisit.core.errors import NotFound, ValidationFailed
 from onevisit.core.hotpath import select_one
 from onevisit.core.models import Role, User
-from onevisit.core.scoping import Scope, _scope, assignments_of, has_role
+from onevisit.core.scoping import Scope, _scope, assignments_of, has_role, organizations_of
 from onevisit.orgs.models import Organization
 from onevisit.regions import selectors as region_selectors
 from onevisit.regions.models import Region
@@ -500,14 +500,8 @@ def rates_scope(
 
 def rates_organizations(user) -> list[Organization]:
     """The organizations a department reviewer or head works for (their rates, their
-    rectifications), in one query."""
-    ids = [
-        a.organization_id
-        for a in assignments_of(user)
-        if a.role in RATES_ORGANIZATION_BOUND and a.organization_id
-    ]
-    found = Organization.objects.in_bulk(ids)
-    return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
+    rectifications)."""
+    return organizations_of(user, RATES_ORGANIZATION_BOUND)
 
 
 @dataclass

@@ -66,9 +66,21 @@ def assignments_of(user) -> list[RoleAssignment]:
         return []
     cached = getattr(user, "_onevisit_roles", None)
     if cached is None:
-        cached = list(RoleAssignment.objects.filter(user=user).select_related("region"))
+        cached = list(
+            RoleAssignment.objects.filter(user=user).select_related("region", "organization")
+        )
         user._onevisit_roles = cached
     return cached
+
+
+def organizations_of(user, roles) -> list:
+    """The organizations the user holds one of `roles` in, each once, in the order of the
+    roles (no query: they come with the roles)."""
+    seen = {}
+    for a in assignments_of(user):
+        if a.role in roles and a.organization_id:
+            seen.setdefault(a.organization_id, a.organization)
+    return list(seen.values())
 
 
 def has_role(user, *roles: str) -> bool:

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from onevisit.core.errors import DomainError, NotFound
 from onevisit.core.identifiers import mask_identity_number
-from onevisit.core.scoping import assignments_of
+from onevisit.core.scoping import organizations_of
 
 from .. import selectors, services
 from ..choices import TaskState
@@ -52,20 +52,12 @@ def _task_or_404(user, pk: int):
 
 
 # --- the queue ---------------------------------------------------------------------------
-def _my_organizations(user) -> list:
-    seen = {}
-    for a in assignments_of(user):
-        if a.role in TASK_ROLES and a.organization_id:
-            seen.setdefault(a.organization_id, a.organization)
-    return list(seen.values())
-
-
 @login_required
 @require_GET
 def task_queue(request):
     """A department's tasks by tab: to accept, in review, waiting, due soon, overdue,
     decided; one page at a time, "next page" following the last task shown."""
-    organizations = _my_organizations(request.user)
+    organizations = organizations_of(request.user, TASK_ROLES)
     scope = selectors.task_scope(request.user)
     if scope.nothing:
         raise Http404("No task list")
