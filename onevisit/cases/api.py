@@ -27,11 +27,12 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from ninja import Body, Field, File, Header, Path, Query, Router, Schema, Status, UploadedFile
 
+from onevisit.catalog.selectors import item_names
 from onevisit.core.errors import Conflict, NotFound, ValidationFailed
 from onevisit.core.identifiers import mask_identity_number, mask_phone
 from onevisit.core.schemas import ErrorOut
 from onevisit.core.scoping import assignments_of
-from onevisit.licences.indicators import item_names, vault_fill_rates
+from onevisit.licences.indicators import vault_fill_rates
 from onevisit.orgs.schemas import ID_MAX
 from onevisit.regions.models import Region
 

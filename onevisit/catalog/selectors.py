@@ -91,6 +91,19 @@ def live_versions(
     return found
 
 
+def item_names(items, on: datetime.date | None = None) -> dict[int, str]:
+    """{item id: its name on a day} (the live version's; the implementation code when none
+    is live), in one query without the versions' materials."""
+    items = list(items)
+    on = on or timezone.localdate()
+    names = dict(
+        ServiceItemVersion.objects.filter(live_q(on), item__in=[i.pk for i in items])
+        .order_by("item_id", "valid_from")  # the latest start wins below
+        .values_list("item_id", "name")
+    )
+    return {i.pk: names.get(i.pk, i.implementation_code) for i in items}
+
+
 def draft_of(item: ServiceItem) -> ServiceItemVersion | None:
     return ServiceItemVersion.objects.filter(item=item, state=VersionState.DRAFT).first()
 

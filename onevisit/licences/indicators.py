@@ -26,7 +26,6 @@ from onevisit.cases.choices import MaterialState
 from onevisit.cases.models import CaseMaterial, Task
 from onevisit.cases.selectors import rates_scope
 from onevisit.catalog.models import Bundle, Material, ServiceItem
-from onevisit.catalog.selectors import live_versions
 
 #: A required material filled from an electronic licence in the applicant's vault.
 FROM_VAULT = Q(state=MaterialState.FROM_RECORD, record__licence__isnull=False)
@@ -147,10 +146,3 @@ def vault_fill_rates(
     return vault_fill(
         since=since, until=until, region_code=region_code, organization_id=organization_id
     )
-
-
-def item_names(items) -> dict[int, str]:
-    """{item id: its name today} (the live version's; the implementation code when none)."""
-    items = list(items)
-    live = live_versions(items)
-    return {i.pk: live[i.pk].name if i.pk in live else i.implementation_code for i in items}

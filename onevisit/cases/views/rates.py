@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET
 
 from onevisit.catalog import selectors as catalog_selectors
 from onevisit.core.errors import NotFound, ValidationFailed
-from onevisit.licences.indicators import item_names, vault_fill_rates
+from onevisit.licences.indicators import vault_fill
 
 from .. import selectors
 from ..forms import RatesForm
@@ -58,8 +58,7 @@ def _tables(report, start, end) -> list[dict]:
     def link(**params) -> str:
         return "?" + urlencode({**params, **period})
 
-    items = [item for item, _rates in report.by_item]
-    live = catalog_selectors.live_versions(items)
+    names = catalog_selectors.item_names(item for item, _rates in report.by_item)
     return [
         {
             "key": "region",
@@ -79,10 +78,7 @@ def _tables(report, start, end) -> list[dict]:
         {
             "key": "item",
             "title": _("By service item"),
-            "rows": [
-                _row(live[i.pk].name if i.pk in live else i.implementation_code, rates)
-                for i, rates in report.by_item
-            ],
+            "rows": [_row(names[i.pk], rates) for i, rates in report.by_item],
         },
         {
             "key": "bundle",
@@ -102,7 +98,7 @@ def _vault_row(label: str, rate) -> dict:
 
 
 def _vault_tables(fill) -> list[dict]:
-    names = item_names(item for item, _rate in fill.by_item[:ROWS])
+    names = catalog_selectors.item_names(item for item, _rate in fill.by_item[:ROWS])
     return [
         {
             "key": "bundle",
@@ -148,9 +144,8 @@ def rates(request):
             end=end,
             limit=ROWS,
         )
-        fill = vault_fill_rates(
-            user=user, since=start, until=end, region=code, organization=organization
-        )
+        # The scope was checked above (rates_scope): the figures of the same region.
+        fill = vault_fill(since=start, until=end, region_code=code, organization_id=organization)
     except NotFound:
         raise Http404("No rates")
     except ValidationFailed as exc:

@@ -12,7 +12,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ...indicators import FillRate, item_names, vault_fill
+from onevisit.catalog.selectors import item_names
+
+from ...indicators import FillRate, vault_fill
 
 
 def _width(text: str) -> int:
