@@ -12,18 +12,11 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from .cache import public_page
-from .models import Article, ArticleState
+from .models import Article
+from .selectors import latest_articles
 from .views_news import shown
 
 FEED_SIZE = 30
-
-
-def latest(limit: int = FEED_SIZE):
-    return (
-        Article.objects.filter(state=ArticleState.PUBLISHED)
-        .select_related("organization")
-        .order_by("-published_at", "-id")[:limit]
-    )
 
 
 class NewsRss(Feed):
@@ -41,7 +34,7 @@ class NewsRss(Feed):
         return _("News and announcements of the province's departments.")
 
     def items(self):
-        return [shown(article) for article in latest()]
+        return [shown(article) for article in latest_articles(FEED_SIZE)]
 
     def item_title(self, item: Article) -> str:
         return item.shown_title

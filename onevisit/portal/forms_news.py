@@ -11,21 +11,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from onevisit.catalog.models import Bundle, ServiceItem
-from onevisit.catalog.selectors import live_versions
+from onevisit.catalog.models import Bundle
+from onevisit.catalog.selectors import item_names
 from onevisit.orgs.forms import Form
 
 from .models import ArticleKind
+from .selectors import items_in_force
 from .services import IMAGE_MAX_BYTES, ArticleDraft
 
 
 def item_choices(organization) -> list[tuple[int, str]]:
     """The department's items with a version in force today, by name."""
     today = timezone.localdate()
-    items = list(ServiceItem.objects.filter(organization=organization, retired_on__isnull=True))
-    versions = live_versions(items, today)
-    rows = [(item.pk, versions[item.pk].name) for item in items if item.pk in versions]
-    return sorted(rows, key=lambda row: (row[1], row[0]))
+    items = items_in_force(today).filter(organization=organization)
+    return sorted(
+        ((pk, name) for pk, name in item_names(items, today).items()), key=lambda r: (r[1], r[0])
+    )
 
 
 def bundle_choices(organization) -> list[tuple[int, str]]:

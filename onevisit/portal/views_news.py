@@ -35,13 +35,13 @@ from django.views.decorators.http import (
 
 from onevisit.cases.services.common import holds_role_in
 from onevisit.cases.views.common import page_status
-from onevisit.catalog.selectors import live_versions
+from onevisit.catalog.selectors import item_names
 from onevisit.core.errors import Conflict, DomainError, NotFound
 from onevisit.core.models import Role
 from onevisit.core.scoping import assignments_of
 from onevisit.orgs.models import Organization
 
-from . import services
+from . import selectors, services
 from .cache import public_page
 from .forms_news import ArticleForm, ReturnForm, WithdrawForm
 from .indexing import bundle_path, item_path
@@ -99,12 +99,9 @@ def _related(article: Article) -> list[dict]:
     english = _english()
     zh = "zh-Hans" if english else ""
     rows = []
-    items = list(article.items.filter(retired_on__isnull=True))
-    versions = live_versions(items)
-    for item in items:
-        if item.pk in versions:
-            name = versions[item.pk].name
-            rows.append({"name": name, "url": item_path(item.pk), "kind": "item", "lang": zh})
+    items = selectors.items_in_force().filter(pk__in=article.items.values("pk"))
+    for pk, name in item_names(items).items():
+        rows.append({"name": name, "url": item_path(pk), "kind": "item", "lang": zh})
     for bundle in article.bundles.filter(published=True):
         name, lang = (bundle.name_en, "") if english and bundle.name_en else (bundle.name, zh)
         rows.append({"name": name, "url": bundle_path(bundle.pk), "kind": "bundle", "lang": lang})
@@ -133,7 +130,7 @@ def news_list(request):
     kind = request.GET.get("kind", "")
     if kind not in ArticleKind.values:
         kind = ""
-    rows = Article.objects.filter(state=ArticleState.PUBLISHED).select_related("organization")
+    rows = selectors.published_articles()
     if kind:
         rows = rows.filter(kind=kind)
     page = Paginator(rows.order_by("-published_at", "-id"), PAGE_SIZE).get_page(
@@ -181,7 +178,7 @@ def article(request, pk: int):
 @require_safe
 def article_image(request, pk: int):
     """The image of a published article."""
-    article = Article.objects.filter(pk=pk, state=ArticleState.PUBLISHED).first()
+    article = selectors.published_articles().filter(pk=pk).first()
     if article is None:
         raise Http404("No such article")
     response = _image_response(article)
