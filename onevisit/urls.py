@@ -14,7 +14,6 @@ urlpatterns = [
     path("", include("onevisit.portal.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("regions/", include("onevisit.regions.urls")),
     path("", include("onevisit.orgs.urls")),
     path("reforms/", include("onevisit.reforms.urls")),
