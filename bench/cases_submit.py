@@ -16,6 +16,9 @@ bench/run.py starts it (2 sync workers, DEBUG off) and wrk at 32 connections, al
   floor    POST /bench/floor    the same rows written by raw SQL in one transaction, with
                                 nothing read or checked (bench/urls.py): the fastest a
                                 submission could be here, whatever its code
+  core     POST /bench/core     the floor without the materials and the notice: a case
+                                number, the case, its 3 tasks and a chained audit entry,
+                                the least any design of a routed, audited case must write
 
 After every submit run the rows are counted: each case created under the run's keys has
 exactly 3 tasks, 5 materials, 1 notification and 1 audit entry, and there are as many cases
@@ -54,11 +57,12 @@ LUA = Path(__file__).resolve().parent / "cases_submit.lua"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 BENCH_USER = "bench-submitter"
 #: The runs of a round, in order.
-KINDS = ("insert", "submit", "floor")
+KINDS = ("insert", "submit", "floor", "core")
 REQUESTS = {
     "insert": "POST /bench/insert",
     "submit": "POST /api/cases",
     "floor": "POST /bench/floor",
+    "core": "POST /bench/core",
 }
 
 #: The parts of a submission timed in-process: (module, attribute, label). Nested in the
@@ -417,8 +421,8 @@ def main() -> int:
             prefix = f"bench-{run_id}-{len(runs)}"
             if kind == "insert":
                 wrk_args = ("/bench/insert", "-", insert_body, prefix)
-            elif kind == "floor":
-                wrk_args = ("/bench/floor", "-", floor_body, prefix)
+            elif kind in ("floor", "core"):
+                wrk_args = (f"/bench/{kind}", "-", floor_body, prefix)
             else:
                 wrk_args = ("/api/cases", setup["token"], submit_body, prefix)
             connection.close()
@@ -472,11 +476,12 @@ def write(args, info, setup, runs, checks, prof, host, ok: bool) -> None:
             f" | {r['duration']} | {r.get('rps', 0):,.1f} | {r.get('p50', 0):.1f} "
             f"| {r.get('p99', 0):.1f} | {r['201']} × 201, {r['200']} × 200, {r['other']} other |"
         )
-    ratios, floors = [], []
+    ratios, floors, cores = [], [], []
     for n in range(1, args.rounds + 1):
         one = {r["kind"]: r.get("rps", 0.0) for r in measured if r["label"] == f"round {n}"}
         ratios.append(one["submit"] / one["insert"] if one.get("insert") else float("nan"))
         floors.append(one["floor"] / one["insert"] if one.get("insert") else float("nan"))
+        cores.append(one["core"] / one["insert"] if one.get("insert") else float("nan"))
     mean = {
         kind: statistics.mean(r.get("rps", 0.0) for r in measured if r["kind"] == kind)
         for kind in KINDS
@@ -484,6 +489,7 @@ def write(args, info, setup, runs, checks, prof, host, ok: bool) -> None:
     ratio = mean["submit"] / mean["insert"] if mean["insert"] else float("nan")
     floor = mean["floor"] / mean["insert"] if mean["insert"] else float("nan")
     of_floor = mean["submit"] / mean["floor"] if mean["floor"] else float("nan")
+    core = mean["core"] / mean["insert"] if mean["insert"] else float("nan")
     p99 = max(r.get("p99", 0.0) for r in measured if r["kind"] == "submit")
     check_rows = [
         f"| {c['label']} | {c['answered_201']} | {c['cases']} | {c['tasks']} "
@@ -512,7 +518,7 @@ machine; 1-min load average {host["load"]}.
 
 gunicorn `onevisit.wsgi:application --workers {args.workers} --worker-class sync`
 (bench.settings, DEBUG off); `wrk -t2 -c{args.connections} -d{args.duration}s --latency -s
-bench/cases_submit.lua`, insert, submit and floor in turn, {args.rounds} rounds after 2 s
+bench/cases_submit.lua`, insert, submit, floor and core in turn, {args.rounds} rounds after 2 s
 of each as a warm-up. A submission: `{setup["bundle_name"]}`, {setup["items"]} items in
 {setup["implementing_organizations"]} departments (routed to the applicant's county), 5
 materials each referring to an upload the bench citizen made beforehand (`POST
@@ -529,6 +535,10 @@ materials each referring to an upload the bench citizen made beforehand (`POST
 **Floor / insert: {floor:.2f}** (per round: {", ".join(f"{x:.2f}" for x in floors)}): the
 same rows written by raw SQL with nothing read or checked (`/bench/floor`) reach this share
 of the one-row insert; a real submission runs at **{of_floor:.2f}** of that floor.
+
+**Core / insert: {core:.2f}** (per round: {", ".join(f"{x:.2f}" for x in cores)}): only a
+case number, the case, its 3 tasks and its chained audit entry, by raw SQL
+(`/bench/core`), the least any design of a routed, audited case writes.
 
 Rows after every submit run (cases under the run's keys; wrk stops with up to one request
 per connection in flight, whose case commits without its 201 being counted):
@@ -558,6 +568,7 @@ endpoint timed the same way (in-process ratio
     write_section(section, text)
     print(
         f"submit/insert {ratio:.2f} (rounds {ratios}); floor/insert {floor:.2f} {floors}; "
+        f"core/insert {core:.2f} {cores}; "
         f"submit p99 {p99:.0f} ms; "
         f"rows {'whole' if ok else 'NOT whole'}"
     )

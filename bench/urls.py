@@ -6,6 +6,8 @@
                5 materials, a chained audit entry, a notice), in one transaction of raw SQL
                with nothing read, checked or validated: how fast a submission could possibly
                be on this machine and database (bench/cases_submit.py)
+/bench/core    the same without the materials and the notice: a case number, the case, its 3
+               tasks and the audit entry, the least any design of a routed, audited case writes
 """
 
 import hashlib
@@ -69,6 +71,17 @@ _NOTICE = (
 @require_POST
 def floor(request):
     """Write what a submission writes, from ids given in the body, with raw SQL only."""
+    return _write(request, whole=True)
+
+
+@csrf_exempt
+@require_POST
+def core(request):
+    """The floor without the materials and the notice."""
+    return _write(request, whole=False)
+
+
+def _write(request, *, whole: bool):
     from onevisit.cases.sequence import next_serial
     from onevisit.core.audit import _content, entry_digest
     from onevisit.core.models import AuditEntry
@@ -94,9 +107,10 @@ def floor(request):
             [[n, False, t["promised"], t["legal"], t["result"], case, t["item"], t["org"],
               t["version"]] for n, t in enumerate(w["tasks"])],
         )  # fmt: skip
-        cursor.executemany(
-            _MATERIAL, [[m["name"], True, at, case, m["upload"]] for m in w["materials"]]
-        )
+        if whole:
+            cursor.executemany(
+                _MATERIAL, [[m["name"], True, at, case, m["upload"]] for m in w["materials"]]
+            )
         cursor.execute(
             "SELECT last_seq, last_hash FROM core_auditchainhead WHERE id = 1"
             + (" FOR UPDATE" if pg else "")
@@ -118,8 +132,9 @@ def floor(request):
             "UPDATE core_auditchainhead SET last_seq = %s, last_hash = %s WHERE id = 1",
             [seq + 1, digest],
         )
-        cursor.execute(_NOTICE, [f"Application {number} received", w["title"], at, at,
-                                 w["applicant"], case])  # fmt: skip
+        if whole:
+            cursor.execute(_NOTICE, [f"Application {number} received", w["title"], at, at,
+                                     w["applicant"], case])  # fmt: skip
     return HttpResponse(json.dumps({"number": number}), status=201)
 
 
@@ -127,5 +142,6 @@ urlpatterns = [
     path("bench/ok", ok),
     path("bench/insert", insert),
     path("bench/floor", floor),
+    path("bench/core", core),
     *project_urlpatterns,
 ]
