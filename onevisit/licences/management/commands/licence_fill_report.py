@@ -5,7 +5,6 @@ a plain-text table."""
 
 from __future__ import annotations
 
-import datetime
 import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onevisit.catalog.selectors import item_names
+from onevisit.core.management.arguments import iso_date
 
 from ...indicators import FillRate, vault_fill
 
@@ -31,18 +31,6 @@ def _percent(rate: FillRate) -> str:
     return "—" if rate.share is None else f"{rate.share * 100:.1f}%"
 
 
-def _date(value: str | None, option: str) -> datetime.date | None:
-    if not value:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(
-            _("%(option)s: not a date: %(value)r (use YYYY-MM-DD).")
-            % {"option": option, "value": value}
-        )
-
-
 class Command(BaseCommand):
     help = gettext_lazy(
         "Print the share of required materials filled from the licence vault, per bundle and "
@@ -50,14 +38,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--since", help=_("Cases submitted on or after this day (YYYY-MM-DD)."))
         parser.add_argument(
-            "--until", help=_("Cases submitted on or before this day (YYYY-MM-DD).")
+            "--since", type=iso_date, help=_("Cases submitted on or after this day (YYYY-MM-DD).")
+        )
+        parser.add_argument(
+            "--until", type=iso_date, help=_("Cases submitted on or before this day (YYYY-MM-DD).")
         )
 
     def handle(self, *args, **options):
-        since = _date(options.get("since"), "--since")
-        until = _date(options.get("until"), "--until")
+        since, until = options.get("since"), options.get("until")
         if since and until and since > until:
             raise CommandError(_("The period ends before it starts."))
         fill = vault_fill(since=since, until=until)

@@ -12,8 +12,6 @@ licence file or the key set cannot be read.
 
 from __future__ import annotations
 
-import argparse
-import datetime
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -22,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from onevisit.core.errors import ValidationFailed
+from onevisit.core.management.arguments import iso_date
 
 from ...choices import Verdict
 from ...selectors import keyset as published_keyset
@@ -32,15 +31,6 @@ from ...signing import verify_document
 #: Exit statuses.
 NOT_GENUINE = 1
 UNREADABLE = 2
-
-
-def _date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("Not a date: %(value)s (use YYYY-MM-DD).") % {"value": value}
-        )
 
 
 def _read(path: str, what: str) -> bytes:
@@ -91,7 +81,7 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
-            "--date", type=_date, help=_("Verify as of this day (YYYY-MM-DD) instead of today.")
+            "--date", type=iso_date, help=_("Verify as of this day (YYYY-MM-DD) instead of today.")
         )
 
     def handle(self, *args, **options):
