@@ -49,7 +49,7 @@ def forget_generation() -> None:
     _memo["value"] = None
 
 
-def _mode(request) -> str:
+def reading_mode(request) -> str:
     """The visitor's reading mode as the pages read it: an unknown cookie is "standard",
     so junk cookies neither fill the cache nor miss it."""
     from .modes import MODES  # modes imports this module
@@ -64,7 +64,7 @@ def _key(request) -> str:
             str(generation()),
             request.get_host(),
             get_language() or "",
-            _mode(request),
+            reading_mode(request),
             request.get_full_path(),
         ]
     )

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .cache import MODE_COOKIE
+from .cache import MODE_COOKIE, reading_mode
 
 MODES = {
     "standard": pgettext_lazy("reading mode", "Standard"),
@@ -50,13 +50,12 @@ def set_language(request, code: str):
 
 def reading(request) -> dict:
     """Template context: the visitor's mode, the modes offered, and the print view."""
-    mode = request.COOKIES.get(MODE_COOKIE, "standard")
     query = request.GET.copy()
     query.pop("print", None)
     screen_url = request.path + (f"?{query.urlencode()}" if query else "")
     query["print"] = "1"
     return {
-        "reading_mode": mode if mode in MODES else "standard",
+        "reading_mode": reading_mode(request),
         "reading_modes": MODES,
         "print_view": request.GET.get("print") == "1",
         # The page with and without ?print=1, its other parameters kept.
