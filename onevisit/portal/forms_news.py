@@ -83,16 +83,12 @@ class ArticleForm(Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 
-    def __init__(self, *args, organization, image: str = "upload", **kwargs):
-        """`image`: "upload" (a new article), "keep" (a draft with an image: its
-        description may change, not the picture) or "none" (a draft without one)."""
+    def __init__(self, *args, organization, **kwargs):
+        """A new article, or a draft: its image, if it has one, is replaced only when a new
+        one is chosen."""
         super().__init__(*args, **kwargs)
         self.fields["items"].choices = item_choices(organization)
         self.fields["bundles"].choices = bundle_choices(organization)
-        if image != "upload":
-            del self.fields["image"]
-        if image == "none":
-            del self.fields["image_alt"]
 
     def clean_image(self):
         image = self.cleaned_data.get("image")

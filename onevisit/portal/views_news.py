@@ -411,11 +411,9 @@ def newsroom_edit(request, pk: int):
         )
     organization = article.organization
     page = {"organization": organization, "departments": [organization], "article": article}
-    image = "keep" if article.image else "none"
     if request.method == "GET":
         form = ArticleForm(
             organization=organization,
-            image=image,
             initial={
                 "kind": article.kind,
                 "title": article.title,
@@ -429,11 +427,14 @@ def newsroom_edit(request, pk: int):
             },
         )
         return _form_page(request, form, **page)
-    form = ArticleForm(request.POST, organization=organization, image=image)
+    form = ArticleForm(request.POST, request.FILES, organization=organization)
     if not form.is_valid():
         return _form_page(request, form, status=400, **page)
+    image, name = form.image_content()
     try:
-        services.article_update(actor=request.user, article=article, draft=form.draft())
+        services.article_update(
+            actor=request.user, article=article, draft=form.draft(), image=image, image_name=name
+        )
     except NotFound:
         raise Http404("No such article")
     except DomainError as exc:

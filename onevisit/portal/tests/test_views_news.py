@@ -308,3 +308,49 @@ def test_the_newsroom_lists_the_departments_articles_by_state(client, desk):
     done = page[page.index('id="articles-published"') : page.index('id="articles-withdrawn"')]
     assert "已发布的新闻" in done and f'href="/news/{published.pk}/"' in done
     assert "Withdraw" not in done  # the writer is no head
+
+
+def test_a_drafts_image_is_added_or_replaced_on_its_edit_page(client, desk):
+    client.force_login(desk["writer"])
+    response = client.post(f"/newsroom/new/?org={desk['org'].pk}", form_data())
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert not article.image
+    # An image needs its description; nothing is stored without one.
+    image = SimpleUploadedFile("hall.png", PNG, content_type="image/png")
+    response = client.post(f"/newsroom/{article.pk}/edit/", {**form_data(), "image": image})
+    assert response.status_code == 400
+    assert "Describe the image" in response.content.decode()
+    article.refresh_from_db()
+    assert not article.image
+    image = SimpleUploadedFile("hall.png", PNG, content_type="image/png")
+    response = client.post(
+        f"/newsroom/{article.pk}/edit/", {**form_data(image_alt="服务大厅"), "image": image}
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    first = article.image.name
+    assert first and article.image_alt == "服务大厅"
+    # Saved again without a file: the image stays; with a new one: it is replaced.
+    response = client.post(f"/newsroom/{article.pk}/edit/", form_data(image_alt="窗口"))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.image.name == first and article.image_alt == "窗口"
+    image = SimpleUploadedFile("window.png", PNG, content_type="image/png")
+    response = client.post(
+        f"/newsroom/{article.pk}/edit/", {**form_data(image_alt="窗口"), "image": image}
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.image.name != first
+    assert b"".join(client.get(f"/newsroom/{article.pk}/image").streaming_content) == PNG
+    replaced = article.image.name
+    # Not an image by its content: refused with the reason, the old one kept.
+    fake = SimpleUploadedFile("evil.png", b"MZ\x90\x00 not a picture", content_type="image/png")
+    response = client.post(
+        f"/newsroom/{article.pk}/edit/", {**form_data(image_alt="窗口"), "image": fake}
+    )
+    assert response.status_code in (400, 415, 422)
+    assert "image" in response.content.decode().lower()
+    article.refresh_from_db()
+    assert article.image.name == replaced
