@@ -22,12 +22,14 @@ def _fast_password_hasher(settings):
     ]
 
 
-# --- cached portal pages and intake plans must not leak from one test into the next ----
+# --- cached portal pages, intake plans and holiday arrangements must not leak from one test
+# into the next ----
 @pytest.fixture(autouse=True)
 def _empty_cache():
     from django.core.cache import cache
 
     from onevisit.cases.plans import forget_plans
+    from onevisit.core.calendar import reset as reset_calendar
     from onevisit.portal.cache import forget_generation
     from onevisit.portal.search import VOCABULARY
 
@@ -35,6 +37,7 @@ def _empty_cache():
         cache.clear()
         forget_plans()
         forget_generation()
+        reset_calendar()  # a rolled-back test's holiday arrangement is read no more
         VOCABULARY.generation = -1  # a rolled-back test can reach the same number again
 
     forget()

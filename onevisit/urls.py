@@ -23,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
+    path("calendar/", core_views.holiday_calendar, name="calendar"),
 ]
 
 urlpatterns += [path("registry/io/", include("onevisit.orgs.urls_io"))]

@@ -11,3 +11,4 @@ class CasesConfig(AppConfig):
         # Registers the open-task impact provider and apply hook with the reform plans,
         # and the intake plans' forgetting with the catalog's change hook.
         from . import plans, reform  # noqa: F401
+        from .services import deadlines  # noqa: F401  (recomputes due dates on a new calendar)

@@ -3,7 +3,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import ApiToken, AuditChainHead, AuditEntry, RoleAssignment, User
+from .models import (
+    ApiToken,
+    AuditChainHead,
+    AuditEntry,
+    HolidayArrangement,
+    RoleAssignment,
+    User,
+)
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -68,3 +75,11 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 @admin.register(AuditChainHead)
 class AuditChainHeadAdmin(ReadOnlyAdmin):
     list_display = ["last_seq", "last_hash"]
+
+
+@admin.register(HolidayArrangement)
+class HolidayArrangementAdmin(ReadOnlyAdmin):
+    """Read-only: arrangements are published on /calendar/ (core.services), which recomputes
+    the deadlines they move."""
+
+    list_display = ["year", "source", "revision", "published_at", "published_by"]

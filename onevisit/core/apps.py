@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "onevisit.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        # The working-day calendar reads the published holiday arrangements from here.
+        from . import arrangements, calendar
+
+        calendar.set_loader(arrangements.load_published)

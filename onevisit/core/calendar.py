@@ -14,24 +14,35 @@ Source of the calendar
     holidays; for the years of ``ChinaStaticHolidays.special_public_holidays`` (2001–2026
     in holidays 0.108) it also has the State Council's yearly arrangement: the weekdays
     given off (休息日（由 … 调休）) and the weekend days worked (``weekend_workdays``).
-    For a year the library has no arrangement for, :data:`OVERRIDES` may supply one
-    (with the State Council notice named); without either, the year is *estimated* from
-    the statutory days alone (:func:`is_official_year` tells which).
+
+Published arrangements (节假日安排)
+    Each November the General Office of the State Council publishes the next year's
+    arrangement; a system administrator publishes it in onevisit as data
+    (``core.HolidayArrangement``, through ``core.services.holiday_arrangement_publish``),
+    with no software upgrade. A published arrangement wins over the library for its year
+    (an amended notice, as in 2020, replaces the library's). The calendar reads the
+    published arrangements through a loader (set by the core app: one small query) at
+    most once a second per process (:data:`PUBLISHED_TTL`); the publishing process
+    forgets them at once. Without a library or published arrangement a year is
+    *estimated* from the statutory holidays alone (:func:`is_official_year` tells which).
 
 Speed
     Each year is turned once into a sorted tuple of the ordinals of its working days
-    (``functools.lru_cache``); every function then works with ``bisect`` on those
-    tuples, so no ``holidays`` object is built per call and a due date costs a few
-    binary searches whatever the limit.
+    (kept per process until the arrangements change); every function then works with
+    ``bisect`` on those tuples, so no ``holidays`` object is built per call and a due date
+    costs a few binary searches whatever the limit.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import NamedTuple
 
 import holidays
@@ -42,19 +53,29 @@ from holidays.countries.china import ChinaStaticHolidays
 from .errors import ValidationFailed
 
 __all__ = [
-    "OVERRIDES",
+    "PUBLISHED_TTL",
     "CalendarError",
-    "YearOverride",
+    "YearArrangement",
     "add_working_days",
+    "as_ranges",
     "clear_cache",
     "due_date",
+    "exceptions",
+    "forget_published",
     "has_open_suspension",
     "is_due_soon",
     "is_official_year",
     "is_working_day",
+    "published_years",
     "remaining_working_days",
+    "set_loader",
+    "reset",
+    "statutory_holidays",
+    "using",
     "working_days_between",
 ]
+
+log = logging.getLogger(__name__)
 
 
 class CalendarError(ValidationFailed, ValueError):
@@ -64,32 +85,107 @@ class CalendarError(ValidationFailed, ValueError):
 
 
 @dataclass(frozen=True)
-class YearOverride:
-    """The State Council's arrangement for one year the ``holidays`` library lacks.
+class YearArrangement:
+    """The State Council's arrangement for one year, as published (节假日安排).
 
-    ``days_off``: every date of the year given off (statutory holidays and the weekdays
-    given off in exchange, 调休); weekends need not be listed. ``weekend_working_days``:
-    the Saturdays and Sundays declared working days (上班). ``source``: the notice, by
-    title and document number (e.g. 国办发明电〔2025〕NN号), so it can be checked.
+    ``days_off``: every date given off (statutory holidays and the weekdays given off in
+    exchange, 调休); weekends need not be listed. ``weekend_working_days``: the Saturdays
+    and Sundays declared working days (上班). A notice may name days of the December
+    before its year (the 2019 notice gave 30–31 December 2018 off and had Saturday 29
+    December 2018 worked); they count in that year. ``source``: the notice, by title and
+    document number (e.g. 国办发明电〔2025〕NN号), so it can be checked. ``revision``
+    moves at every publication of the year.
     """
 
     source: str
     days_off: frozenset[date]
     weekend_working_days: frozenset[date]
+    revision: int = 1
 
 
-# Used ONLY for a year absent from the library's yearly arrangements
-# (``ChinaStaticHolidays.special_public_holidays``); once the library ships a year, its
-# data wins and the entry here should be deleted.
-#
-# Empty: holidays 0.108 carries every arrangement up to 2026 and each one checked against
-# the notices agrees (see tests). The 2027 arrangement is not in holidays 0.108; when the
-# General Office of the State Council publishes it (国务院办公厅关于2027年部分节假日安排的
-# 通知), add it here with its document number, or upgrade ``holidays``. Until then 2027 is
-# estimated from the statutory days (``is_official_year(2027) is False``).
-OVERRIDES: dict[int, YearOverride] = {}
-
+#: Years whose arrangement the ``holidays`` library carries (2001–2026 in 0.108).
 _LIBRARY_YEARS = frozenset(ChinaStaticHolidays.special_public_holidays)
+
+#: How long a process trusts the published arrangements it read last (seconds).
+PUBLISHED_TTL = 1.0
+Loader = Callable[[], Mapping[int, YearArrangement]]
+_published: dict = {"years": {}, "key": (), "at": None, "loader": None}
+_published_lock = threading.Lock()
+
+
+_local = threading.local()
+
+
+@contextmanager
+def using(arrangements: Mapping[int, YearArrangement]):
+    """Compute with these arrangements in this thread only, reading and changing nothing the
+    other threads use: a publication recomputes its deadlines under the arrangements of its
+    own, uncommitted transaction while the others go on with the committed ones."""
+    previous = getattr(_local, "override", None)
+    _local.override = (dict(arrangements), {})
+    try:
+        yield
+    finally:
+        _local.override = previous
+
+
+def set_loader(loader: Loader | None) -> None:
+    """Where the published arrangements come from (the core app sets a database read)."""
+    with _published_lock:
+        _published["loader"] = loader
+        _published["at"] = None
+
+
+def forget_published() -> None:
+    """Read the published arrangements afresh at the next use (after a publication)."""
+    _published["at"] = None
+
+
+def reset() -> None:
+    """Forget every arrangement read and every year built (between tests: a read that then
+    fails would otherwise keep what a rolled-back test published)."""
+    with _published_lock:
+        _published.update(years={}, key=(), at=None)
+        _years.clear()
+
+
+def _arrangements() -> Mapping[int, YearArrangement]:
+    """The published arrangements, read at most once per :data:`PUBLISHED_TTL`. When the
+    read fails (the database is away), the last ones read stay in use."""
+    override = getattr(_local, "override", None)
+    if override is not None:
+        return override[0]
+    now = time.monotonic()
+    at = _published["at"]
+    if at is not None and now - at < PUBLISHED_TTL:
+        return _published["years"]
+    with _published_lock:
+        loader = _published["loader"]
+        years = _published["years"]
+        if loader is not None:
+            try:
+                years = dict(loader())
+            except Exception as exc:  # noqa: BLE001 - keep computing deadlines
+                log.warning("holiday arrangements not read, the last ones kept: %s", exc)
+        key = tuple(sorted((y, a.revision) for y, a in years.items()))
+        if key != _published["key"]:
+            _years.clear()
+            _published["key"] = key
+        _published["years"] = years
+        _published["at"] = now
+        return years
+
+
+def published_years() -> Mapping[int, YearArrangement]:
+    """The arrangements published in onevisit, by year."""
+    return _arrangements()
+
+
+def statutory_holidays(year: int) -> dict[date, str]:
+    """The statutory holidays of ``year`` (法定节假日, by the national holiday rules in force
+    that year), without any 调休: what every arrangement of the year must give off."""
+    cn = holidays.China(years=year, categories=(PUBLIC,), observed=False)
+    return {d: name for d, name in cn.items() if d.year == year and not name.startswith("休息日")}
 
 
 class _Year(NamedTuple):
@@ -100,20 +196,38 @@ class _Year(NamedTuple):
 def is_official_year(year: int) -> bool:
     """True when the calendar for ``year`` follows a State Council arrangement.
 
-    That is, when the library carries that year's arrangement or :data:`OVERRIDES` does.
+    That is, when the library carries that year's arrangement or one was published.
     Otherwise the year is estimated from the statutory holidays alone (no 调休 days), and
-    deadlines that reach into it should be shown as provisional.
+    deadlines that reach into it are provisional.
     """
-    return year in _LIBRARY_YEARS or year in OVERRIDES
+    return year in _LIBRARY_YEARS or year in _arrangements()
 
 
-@lru_cache(maxsize=256)
 def _year(year: int) -> _Year:
+    override = getattr(_local, "override", None)
+    if override is not None:
+        mapping, built = override
+        if year not in built:
+            built[year] = _build_year(year, mapping.get(year), mapping.get(year + 1))
+        return built[year]
+    published = _arrangements()
+    key = _published["key"]
+    kept = _years.get(year)
+    if kept is None or kept[0] != key:
+        kept = _years[year] = (key, _build_year(year, published.get(year), published.get(year + 1)))
+    return kept[1]
+
+
+#: Each year turned once into its working days, with the arrangements' key it was built
+#: under (a year built under older arrangements is built again).
+_years: dict[int, tuple[tuple, _Year]] = {}
+
+
+def _build_year(year: int, own: YearArrangement | None, following: YearArrangement | None):
     first, last = date(year, 1, 1), date(year, 12, 31)
-    if year not in _LIBRARY_YEARS and year in OVERRIDES:
-        override = OVERRIDES[year]
-        days_off = {d for d in override.days_off if d.year == year}
-        weekend_working = {d for d in override.weekend_working_days if d.year == year}
+    if own is not None:
+        days_off = {d for d in own.days_off if d.year == year}
+        weekend_working = {d for d in own.weekend_working_days if d.year == year}
     else:
         # Neighbouring years too: a notice may declare a weekend working day of the year
         # before (e.g. Sat 29 Dec 2001 worked for New Year 2002), and the library only
@@ -121,6 +235,12 @@ def _year(year: int) -> _Year:
         cn = holidays.China(years=range(max(year - 1, 1), year + 2), categories=(PUBLIC,))
         days_off = {d for d in cn if d.year == year}
         weekend_working = {d for d in cn.weekend_workdays if d.year == year}
+    if following is not None:
+        # The next year's notice rules the days of this December it names.
+        off = {d for d in following.days_off if d.year == year}
+        worked = {d for d in following.weekend_working_days if d.year == year}
+        days_off = (days_off - worked) | off
+        weekend_working = (weekend_working - off) | worked
     working: list[int] = []
     day = first
     while day <= last:
@@ -134,8 +254,8 @@ def _year(year: int) -> _Year:
 
 
 def clear_cache() -> None:
-    """Forget the computed years (after editing :data:`OVERRIDES`, e.g. in tests)."""
-    _year.cache_clear()
+    """Forget the computed years (they are rebuilt from the arrangements at the next use)."""
+    _years.clear()
 
 
 def is_working_day(day: date) -> bool:
@@ -304,3 +424,35 @@ def is_due_soon(due: date, today: date, within: int = 3) -> bool:
     if within < 0:
         raise CalendarError(_("'within' cannot be negative (got %(n)s).") % {"n": within})
     return 0 <= remaining_working_days(due, today) <= within
+
+
+def exceptions(year: int) -> tuple[list[date], list[date]]:
+    """The weekdays given off and the weekend days worked in ``year``, as the calendar now
+    has them."""
+    working = _year(year).working_set
+    off, worked = [], []
+    day = date(year, 1, 1)
+    while day.year == year:
+        is_working = day.toordinal() in working
+        if day.weekday() < 5 and not is_working:
+            off.append(day)
+        elif day.weekday() >= 5 and is_working:
+            worked.append(day)
+        day += timedelta(days=1)
+    return off, worked
+
+
+def as_ranges(days: Sequence[date]) -> list[str]:
+    """Sorted days written compactly: consecutive ones as ``first..last``."""
+    out: list[str] = []
+    start = prev = None
+    for day in sorted(days):
+        if prev is not None and day == prev + timedelta(days=1):
+            prev = day
+            continue
+        if start is not None:
+            out.append(start.isoformat() if start == prev else f"{start}..{prev}")
+        start = prev = day
+    if start is not None:
+        out.append(start.isoformat() if start == prev else f"{start}..{prev}")
+    return out

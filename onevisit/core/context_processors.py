@@ -14,6 +14,8 @@ NAV_ROLES = {
         Role.SYSTEM_ADMINISTRATOR,
     },
     "window": {Role.WINDOW_CLERK},
+    # The working-day calendar's holiday arrangements (core.views.holiday_calendar).
+    "calendar": {Role.SYSTEM_ADMINISTRATOR},
     # Officers of a department write its news (portal.services.WRITERS).
     "newsroom": {Role.DEPARTMENT_REVIEWER, Role.DEPARTMENT_HEAD, Role.WINDOW_CLERK},
     # The same roles as `cases.selectors.rates_scope`.

@@ -1,4 +1,5 @@
-"""The shared kernel's models: users, the roles they hold, API tokens, the audit trail."""
+"""The shared kernel's models: users, the roles they hold, API tokens, the audit trail, and
+the holiday arrangements of the working-day calendar."""
 
 from __future__ import annotations
 
@@ -149,3 +150,37 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.last_seq} {self.last_hash[:12]}"
+
+
+class HolidayArrangement(models.Model):
+    """The State Council's holiday arrangement for one year (国务院办公厅关于部分节假日安排的
+    通知), published as data by a system administrator: the days given off and the weekend
+    days worked (调休上班). It rules that year's working days in `core.calendar`, over the
+    ``holidays`` library; publishing it again (an amended notice) replaces it and moves
+    `revision`. The dates are ISO strings, sorted.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("notice (title and document number)"), max_length=300)
+    days_off = models.JSONField(_("days off"), default=list)
+    weekend_working_days = models.JSONField(_("weekend days worked"), default=list)
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("holiday arrangement")
+        verbose_name_plural = _("holiday arrangements")
+        ordering = ["year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2000, year__lte=2100),
+                name="core_holiday_arrangement_year",
+                violation_error_message=_("The year must lie between 2000 and 2100."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.source}"

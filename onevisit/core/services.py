@@ -1,13 +1,19 @@
-"""Writes of the shared kernel: API tokens (接口令牌). Audited like every other change."""
+"""Writes of the shared kernel: API tokens (接口令牌) and the holiday arrangements of the
+working-day calendar (节假日安排). Audited like every other change."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import arrangements, calendar
 from .audit import audit_record
-from .errors import ValidationFailed
-from .models import ApiToken, User
+from .errors import Conflict, Forbidden, ValidationFailed, required_text
+from .models import ApiToken, HolidayArrangement, Role, User
+from .scoping import has_role
 
 
 def api_token_issue(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
@@ -44,3 +50,128 @@ def api_token_revoke(*, actor, token: ApiToken) -> None:
         before = {"user": token.user.username, "name": token.name, "prefix": token.prefix}
         audit_record(actor=actor, action="api_token.revoke", obj=token, before=before)
         ApiToken.objects.filter(pk=token.pk).delete()
+
+
+def holiday_arrangement_publish(
+    *,
+    actor,
+    year: int,
+    source: str,
+    days_off: str | list,
+    weekend_working_days: str | list,
+    today: datetime.date | None = None,
+) -> tuple[HolidayArrangement, dict[str, int]]:
+    """Publish the State Council's holiday arrangement for `year` (发布节假日安排), or an
+    amended one in its place; returns it with the deadlines each app moved.
+
+    Days come as text (ISO dates and ranges, `arrangements.parse_days`) or lists. In one
+    transaction: the arrangement, its audit entry (before and after), and every open
+    deadline the calendar change moves (the apps' hooks, each audited). The publishing
+    process uses it at once; the others within `calendar.PUBLISHED_TTL`. Only a system
+    administrator may publish.
+    """
+    if not (getattr(actor, "is_superuser", False) or has_role(actor, Role.SYSTEM_ADMINISTRATOR)):
+        raise Forbidden(
+            _("Only a system administrator publishes holiday arrangements."),
+            code="not_administrator",
+        )
+    if isinstance(year, str) and year.strip().isdigit():
+        year = int(year)
+    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+        raise ValidationFailed(_("The year must lie between 2000 and 2100."), code="invalid_year")
+    source = required_text(
+        source if isinstance(source, str) else "",
+        _("The notice (title and document number)"),
+        code="source_required",
+    )
+    if len(source) > 300:
+        raise ValidationFailed(_("The notice has at most 300 characters."), code="source_too_long")
+    off = arrangements.parse_days(days_off, what=_("Days off"))
+    worked = arrangements.parse_days(weekend_working_days, what=_("Weekend days worked"))
+    if not off:
+        raise ValidationFailed(_("An arrangement gives at least one day off."), code="no_days_off")
+    arrangements.check(year, off, worked)
+    today = today or timezone.localdate()
+    after = {
+        "year": year,
+        "source": source,
+        "days_off": [d.isoformat() for d in off],
+        "weekend_working_days": [d.isoformat() for d in worked],
+    }
+    try:
+        with transaction.atomic():
+            existing = HolidayArrangement.objects.select_for_update().filter(year=year).first()
+            before = None
+            if existing is None:
+                arrangement = HolidayArrangement(year=year)
+            else:
+                arrangement = existing
+                before = {
+                    "year": year,
+                    "source": existing.source,
+                    "days_off": existing.days_off,
+                    "weekend_working_days": existing.weekend_working_days,
+                    "revision": existing.revision,
+                }
+                if {k: before[k] for k in after} == after:
+                    raise Conflict(
+                        _("This arrangement for %(year)s is already published.") % {"year": year},
+                        code="already_published",
+                    )
+                arrangement.revision = existing.revision + 1
+            arrangement.source = source
+            arrangement.days_off = after["days_off"]
+            arrangement.weekend_working_days = after["weekend_working_days"]
+            arrangement.published_at = timezone.now()
+            arrangement.published_by = actor if getattr(actor, "pk", None) else None
+            arrangement.save()
+            audit_record(
+                actor=actor,
+                action="calendar.arrangement_publish",
+                obj=arrangement,
+                before=before,
+                after={**after, "revision": arrangement.revision},
+                legal_basis=source[:200],
+            )
+            # The deadlines are recomputed under the arrangements as this transaction sees
+            # them, in this thread only; the other threads go on with the committed ones.
+            with calendar.using(arrangements.load_published()):
+                moved = arrangements.arrangement_published(
+                    actor=actor, year=year, source=source, today=today
+                )
+            # A deadline another process set under the old calendar while this one ran (or
+            # within a second of the commit) is caught by a second pass.
+            transaction.on_commit(lambda: schedule_settle(year=year, actor=actor))
+    finally:
+        # Committed or rolled back, the next use reads what the database now holds.
+        calendar.forget_published()
+    return arrangement, dict(moved)
+
+
+def holiday_arrangement_settle(*, year: int, actor=None, today=None) -> dict[str, int]:
+    """The second pass after a publication (run by the worker a few seconds later): the
+    deadlines still computed under the old calendar are recomputed and audited; usually
+    none. Nothing happens if the year's arrangement is gone."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        arrangement = HolidayArrangement.objects.filter(year=year).first()
+        if arrangement is None:
+            return {}
+        with calendar.using(arrangements.load_published()):
+            return dict(
+                arrangements.arrangement_published(
+                    actor=actor, year=year, source=arrangement.source, today=today
+                )
+            )
+
+
+#: The second pass waits until every process has read the new arrangements.
+SETTLE_AFTER = datetime.timedelta(seconds=10)
+
+
+def schedule_settle(*, year: int, actor) -> None:
+    from .tasks import settle_holiday_arrangement
+
+    settle_holiday_arrangement.using(run_after=timezone.now() + SETTLE_AFTER).enqueue(
+        year, getattr(actor, "pk", None)
+    )

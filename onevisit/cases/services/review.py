@@ -33,7 +33,8 @@ from .common import ensure_head, ensure_reviewer, task_snapshot
 
 # --- the clock --------------------------------------------------------------------
 def suspension_log(task: Task) -> list[tuple[datetime.date, datetime.date | None]]:
-    return [(s.started_on, s.ended_on) for s in task.suspensions.all().order_by("started_on")]
+    """The task's suspensions in order (sorted here, so that a prefetch serves them)."""
+    return sorted(((s.started_on, s.ended_on) for s in task.suspensions.all()), key=lambda p: p[0])
 
 
 def recompute_due(task: Task, today: datetime.date) -> datetime.date | None:

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from onevisit.core import calendar
 from onevisit.core.calendar import (
     CalendarError,
-    YearOverride,
+    YearArrangement,
     add_working_days,
     due_date,
     has_open_suspension,
@@ -303,27 +303,128 @@ def test_is_due_soon():
     assert is_due_soon(due, date(2019, 9, 27), within=5)
 
 
-# --- override table -----------------------------------------------------------------
+# --- published arrangements --------------------------------------------------------
 
 
-def test_override_used_only_where_the_library_has_no_data(monkeypatch):
-    fake = YearOverride(
+@pytest.fixture
+def published(monkeypatch):
+    """Publish arrangements to the calendar through its loader, as the database would."""
+
+    def publish(mapping):
+        monkeypatch.setattr(calendar, "_published", {**calendar._published, "at": None})
+        calendar.set_loader(lambda: mapping)
+
+    yield publish
+    monkeypatch.undo()
+    calendar.forget_published()
+    calendar.clear_cache()
+
+
+def test_a_published_arrangement_rules_its_year(published):
+    fake = YearArrangement(
         source="test fixture, not a notice",
         days_off=frozenset({date(2027, 10, 1), date(2027, 10, 4)}),
         weekend_working_days=frozenset({date(2027, 10, 9)}),
     )
-    monkeypatch.setattr(calendar, "OVERRIDES", {2027: fake, 2019: fake})
-    calendar.clear_cache()
-    try:
-        assert is_official_year(2027)
-        assert not is_working_day(date(2027, 10, 4))
-        assert is_working_day(date(2027, 10, 5))  # the library estimates it off
-        assert is_working_day(date(2027, 10, 9))  # a Saturday, declared worked
-        # 2019 is in the library: the override is ignored.
-        assert is_working_day(date(2019, 9, 29))
-    finally:
-        monkeypatch.undo()
-        calendar.clear_cache()
+    assert not is_official_year(2027)
+    assert not is_working_day(date(2027, 10, 5))  # estimated: 补假 after the weekend
+    published({2027: fake})
+    assert is_official_year(2027)
+    assert not is_working_day(date(2027, 10, 4))
+    assert is_working_day(date(2027, 10, 5))  # the arrangement does not give it off
+    assert is_working_day(date(2027, 10, 9))  # a Saturday, declared worked
+    # A published arrangement wins over the library's for its year (an amended notice).
+    published({2019: fake})
+    assert is_working_day(date(2019, 9, 30)) and not is_working_day(date(2019, 9, 29))
+
+
+def test_the_next_years_notice_rules_the_december_days_it_names(published):
+    # As the 2019 notice gave 30-31 December 2018 off and had Saturday 29 December worked.
+    nxt = YearArrangement(
+        source="fixture",
+        days_off=frozenset({date(2027, 12, 31), date(2028, 1, 3)}),
+        weekend_working_days=frozenset({date(2027, 12, 25)}),
+    )
+    assert is_working_day(date(2027, 12, 31)) and not is_working_day(date(2027, 12, 25))
+    published({2028: nxt})
+    assert not is_working_day(date(2027, 12, 31))
+    assert is_working_day(date(2027, 12, 25))
+    assert not is_working_day(date(2028, 1, 3))
+
+
+def test_a_new_revision_rebuilds_the_year_and_a_failed_read_keeps_the_last(published):
+    first = YearArrangement("r1", frozenset({date(2027, 3, 1)}), frozenset(), revision=1)
+    second = YearArrangement("r2", frozenset({date(2027, 3, 2)}), frozenset(), revision=2)
+    published({2027: first})
+    assert not is_working_day(date(2027, 3, 1))
+    published({2027: second})
+    assert is_working_day(date(2027, 3, 1)) and not is_working_day(date(2027, 3, 2))
+
+    def fails():
+        raise RuntimeError("database away")
+
+    calendar.set_loader(fails)
+    assert not is_working_day(date(2027, 3, 2))  # the last arrangements read are kept
+
+
+def test_the_arrangements_are_read_at_most_once_a_second(published, monkeypatch):
+    reads = []
+    fake = YearArrangement("fixture", frozenset({date(2027, 3, 1)}), frozenset())
+    published({})
+    calendar.set_loader(lambda: reads.append(1) or {2027: fake})
+    clock = [1000.0]
+    monkeypatch.setattr(calendar.time, "monotonic", lambda: clock[0])
+    for _ in range(50):
+        assert not is_working_day(date(2027, 3, 1))
+    assert len(reads) == 1
+    clock[0] += calendar.PUBLISHED_TTL
+    is_working_day(date(2027, 3, 1))
+    assert len(reads) == 2
+
+
+def test_statutory_holidays_have_no_days_in_exchange():
+    assert sorted(calendar.statutory_holidays(2019)) == [
+        date(2019, 1, 1),
+        *days(date(2019, 2, 5), date(2019, 2, 7)),
+        date(2019, 4, 5),
+        date(2019, 5, 1),
+        date(2019, 6, 7),
+        date(2019, 9, 13),
+        *days(date(2019, 10, 1), date(2019, 10, 3)),
+    ]
+    # From 2025: New Year's Eve of the lunar year and 2 May are statutory too.
+    assert sorted(calendar.statutory_holidays(2027)) == [
+        date(2027, 1, 1),
+        *days(date(2027, 2, 5), date(2027, 2, 8)),
+        date(2027, 4, 5),
+        date(2027, 5, 1),
+        date(2027, 5, 2),
+        date(2027, 6, 9),
+        date(2027, 9, 15),
+        *days(date(2027, 10, 1), date(2027, 10, 3)),
+    ]
+
+
+def test_exceptions_and_ranges_of_2019():
+    off, worked = calendar.exceptions(2019)
+    assert calendar.as_ranges(off) == [
+        "2019-01-01",
+        "2019-02-04..2019-02-08",
+        "2019-04-05",
+        "2019-05-01..2019-05-03",
+        "2019-06-07",
+        "2019-09-13",
+        "2019-10-01..2019-10-04",
+        "2019-10-07",
+    ]
+    assert calendar.as_ranges(worked) == [
+        "2019-02-02..2019-02-03",
+        "2019-04-28",
+        "2019-05-05",
+        "2019-09-29",
+        "2019-10-12",
+    ]
+    assert calendar.as_ranges([]) == []
 
 
 # --- speed --------------------------------------------------------------------------
