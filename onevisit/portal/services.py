@@ -88,7 +88,13 @@ def _links(article: Article, draft: ArticleDraft) -> None:
 
 
 def _snapshot(article: Article) -> dict:
-    return {"state": article.state, "title": article.title, "kind": article.kind}
+    return {
+        "state": article.state,
+        "title": article.title,
+        "kind": article.kind,
+        "image": article.image.name or None,
+        "image_alt": article.image_alt,
+    }
 
 
 def article_create(

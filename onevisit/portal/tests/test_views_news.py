@@ -343,6 +343,10 @@ def test_a_drafts_image_is_added_or_replaced_on_its_edit_page(client, desk):
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.image.name != first
+    from onevisit.core.models import AuditEntry
+
+    update = AuditEntry.objects.filter(action="article.update").order_by("seq").last()
+    assert (update.before["image"], update.after["image"]) == (first, article.image.name)
     assert b"".join(client.get(f"/newsroom/{article.pk}/image").streaming_content) == PNG
     replaced = article.image.name
     # Not an image by its content: refused with the reason, the old one kept.
