@@ -22,7 +22,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from . import calendar
@@ -129,9 +129,16 @@ _SELECT = (
 def load_published() -> dict[int, calendar.YearArrangement]:
     """Every published arrangement (one small query: a row per year)."""
     out = {}
-    with connection.cursor() as cursor:
-        cursor.execute(_SELECT)
-        rows = cursor.fetchall()
+    if connection.in_atomic_block:
+        # In a savepoint: a failed read (the table not migrated yet) must not abort the
+        # caller's transaction on PostgreSQL.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_SELECT)
+            rows = cursor.fetchall()
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(_SELECT)
+            rows = cursor.fetchall()
     for year, source, days_off, worked, revision in rows:
         # Raw SQL: Django's cursors hand JSON back as text (a driver may decode it).
         days_off = json.loads(days_off) if isinstance(days_off, str) else days_off

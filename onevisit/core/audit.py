@@ -84,25 +84,75 @@ def audit_record(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)
     last_seq, last_hash = _lock_head()
-    entry = AuditEntry(
-        seq=last_seq + 1,
-        at=timezone.now(),
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=str(actor) if actor is not None else "system",
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        object_repr=str(object_repr)[:200],
-        before=_jsonable(before) if before is not None else None,
-        after=_jsonable(after) if after is not None else None,
-        legal_basis=legal_basis or "",
-        request_id=current_request_id() or "",
-        prev_hash=last_hash,
-    )
-    entry.hash = entry_digest(_content(entry))
+    entry = _entry(
+        actor, action, last_seq + 1, last_hash, timezone.now(), current_request_id() or "",
+        object_type=object_type, object_id=object_id, object_repr=object_repr,
+        before=before, after=after, legal_basis=legal_basis,
+    )  # fmt: skip
     insert_rows([entry])
     with connection.cursor() as cursor:
         cursor.execute(_HEAD_UPDATE, [entry.seq, entry.hash])
+    return entry
+
+
+#: Entries inserted per statement by `audit_many`.
+MANY_CHUNK = 200
+
+
+def audit_many(
+    *,
+    actor,
+    action: str,
+    changes: Iterable[tuple[Any, dict | None, dict | None]],
+    legal_basis: str = "",
+) -> list[AuditEntry]:
+    """One entry per changed object (`changes`: (object, before, after)), chained exactly
+    as `audit_record` chains them, with the chain head read and written once: for one
+    change that moves many rows in one transaction (each row stays findable by its own
+    entry)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_many must run inside the change's transaction")
+    changes = list(changes)
+    if not changes:
+        return []
+    seq, prev = _lock_head()
+    at, request_id = timezone.now(), current_request_id() or ""
+    entries = []
+    for obj, before, after in changes:
+        seq += 1
+        entry = _entry(
+            actor, action, seq, prev, at, request_id,
+            object_type=obj._meta.label_lower, object_id=obj.pk, object_repr=obj,
+            before=before, after=after, legal_basis=legal_basis,
+        )  # fmt: skip
+        prev = entry.hash
+        entries.append(entry)
+    for start in range(0, len(entries), MANY_CHUNK):
+        insert_rows(entries[start : start + MANY_CHUNK])
+    with connection.cursor() as cursor:
+        cursor.execute(_HEAD_UPDATE, [seq, prev])
+    return entries
+
+
+def _entry(actor, action, seq, prev_hash, at, request_id, **fields) -> AuditEntry:
+    """An entry, hashed, that follows `prev_hash` in the chain."""
+    before, after = fields["before"], fields["after"]
+    entry = AuditEntry(
+        seq=seq,
+        at=at,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=str(actor) if actor is not None else "system",
+        action=action,
+        object_type=fields["object_type"],
+        object_id=str(fields["object_id"]),
+        object_repr=str(fields["object_repr"])[:200],
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        legal_basis=fields["legal_basis"] or "",
+        request_id=request_id,
+        prev_hash=prev_hash,
+    )
+    entry.hash = entry_digest(_content(entry))
     return entry
 
 

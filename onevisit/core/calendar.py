@@ -109,7 +109,7 @@ _LIBRARY_YEARS = frozenset(ChinaStaticHolidays.special_public_holidays)
 #: How long a process trusts the published arrangements it read last (seconds).
 PUBLISHED_TTL = 1.0
 Loader = Callable[[], Mapping[int, YearArrangement]]
-_published: dict = {"years": {}, "key": (), "at": None, "loader": None}
+_published: dict = {"snapshot": ((), {}), "at": None, "loader": None}
 _published_lock = threading.Lock()
 
 
@@ -122,7 +122,8 @@ def using(arrangements: Mapping[int, YearArrangement]):
     other threads use: a publication recomputes its deadlines under the arrangements of its
     own, uncommitted transaction while the others go on with the committed ones."""
     previous = getattr(_local, "override", None)
-    _local.override = (dict(arrangements), {})
+    years = dict(arrangements)
+    _local.override = ((tuple(sorted(years.items())), years), {})
     try:
         yield
     finally:
@@ -145,35 +146,41 @@ def reset() -> None:
     """Forget every arrangement read and every year built (between tests: a read that then
     fails would otherwise keep what a rolled-back test published)."""
     with _published_lock:
-        _published.update(years={}, key=(), at=None)
+        _published.update(snapshot=((), {}), at=None)
         _years.clear()
 
 
 def _arrangements() -> Mapping[int, YearArrangement]:
-    """The published arrangements, read at most once per :data:`PUBLISHED_TTL`. When the
-    read fails (the database is away), the last ones read stay in use."""
+    return _snapshot()[1]
+
+
+def _snapshot() -> tuple[tuple, Mapping[int, YearArrangement]]:
+    """(key, arrangements): the published arrangements, read at most once per
+    :data:`PUBLISHED_TTL`, with a key that changes with their content. One object, read
+    once, so that a year is never built from one reading and kept under another's key.
+    When the read fails (the database is away), the last ones read stay in use."""
     override = getattr(_local, "override", None)
     if override is not None:
         return override[0]
     now = time.monotonic()
     at = _published["at"]
     if at is not None and now - at < PUBLISHED_TTL:
-        return _published["years"]
+        return _published["snapshot"]
     with _published_lock:
         loader = _published["loader"]
-        years = _published["years"]
+        snapshot = _published["snapshot"]
         if loader is not None:
             try:
                 years = dict(loader())
             except Exception as exc:  # noqa: BLE001 - keep computing deadlines
                 log.warning("holiday arrangements not read, the last ones kept: %s", exc)
-        key = tuple(sorted((y, a.revision) for y, a in years.items()))
-        if key != _published["key"]:
-            _years.clear()
-            _published["key"] = key
-        _published["years"] = years
+            else:
+                key = tuple(sorted(years.items()))  # the arrangements' content
+                if key != snapshot[0]:
+                    snapshot = (key, years)
+        _published["snapshot"] = snapshot
         _published["at"] = now
-        return years
+        return snapshot
 
 
 def published_years() -> Mapping[int, YearArrangement]:
@@ -205,42 +212,52 @@ def is_official_year(year: int) -> bool:
 
 def _year(year: int) -> _Year:
     override = getattr(_local, "override", None)
-    if override is not None:
-        mapping, built = override
-        if year not in built:
-            built[year] = _build_year(year, mapping.get(year), mapping.get(year + 1))
-        return built[year]
-    published = _arrangements()
-    key = _published["key"]
-    kept = _years.get(year)
+    kept_years = override[1] if override is not None else _years
+    key, published = _snapshot()
+    kept = kept_years.get(year)
     if kept is None or kept[0] != key:
-        kept = _years[year] = (key, _build_year(year, published.get(year), published.get(year + 1)))
+        built = _build_year(year, published.get(year), published.get(year + 1))
+        kept = kept_years[year] = (key, built)
     return kept[1]
 
 
 #: Each year turned once into its working days, with the arrangements' key it was built
-#: under (a year built under older arrangements is built again).
+#: under (a year built under other arrangements is built again).
 _years: dict[int, tuple[tuple, _Year]] = {}
 
 
+def _library_year(year: int) -> tuple[set[date], set[date], set[date], set[date]]:
+    """The library's days of ``year``: (days off, weekend days worked) of its own notice,
+    and (days off, weekend days worked) of its December. December has no statutory holiday,
+    so whatever the library marks there comes from the next year's notice (New Year)."""
+    # Neighbouring years too: the library records a notice's days of the December before
+    # (e.g. Sat 29 Dec 2001 worked for New Year 2002) only when it builds the notice's year.
+    cn = holidays.China(years=range(max(year - 1, 1), year + 2), categories=(PUBLIC,))
+    off = {d for d in cn if d.year == year}
+    worked = {d for d in cn.weekend_workdays if d.year == year}
+    december_off = {d for d in off if d.month == 12}
+    december_worked = {d for d in worked if d.month == 12}
+    return off - december_off, worked - december_worked, december_off, december_worked
+
+
 def _build_year(year: int, own: YearArrangement | None, following: YearArrangement | None):
+    """The working days of ``year``: its own notice (published, else the library's), then
+    the days of its December that the next year's notice names (published, else the
+    library's), which win."""
     first, last = date(year, 1, 1), date(year, 12, 31)
+    library = _library_year(year) if own is None or following is None else None
     if own is not None:
         days_off = {d for d in own.days_off if d.year == year}
         weekend_working = {d for d in own.weekend_working_days if d.year == year}
     else:
-        # Neighbouring years too: a notice may declare a weekend working day of the year
-        # before (e.g. Sat 29 Dec 2001 worked for New Year 2002), and the library only
-        # records it when it builds the notice's year.
-        cn = holidays.China(years=range(max(year - 1, 1), year + 2), categories=(PUBLIC,))
-        days_off = {d for d in cn if d.year == year}
-        weekend_working = {d for d in cn.weekend_workdays if d.year == year}
+        days_off, weekend_working = set(library[0]), set(library[1])
     if following is not None:
-        # The next year's notice rules the days of this December it names.
         off = {d for d in following.days_off if d.year == year}
         worked = {d for d in following.weekend_working_days if d.year == year}
-        days_off = (days_off - worked) | off
-        weekend_working = (weekend_working - off) | worked
+    else:
+        off, worked = library[2], library[3]
+    days_off = (days_off - worked) | off
+    weekend_working = (weekend_working - off) | worked
     working: list[int] = []
     day = first
     while day <= last:

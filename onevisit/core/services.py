@@ -4,8 +4,9 @@ working-day calendar (节假日安排). Audited like every other change."""
 from __future__ import annotations
 
 import datetime
+import re
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,8 +76,8 @@ def holiday_arrangement_publish(
             _("Only a system administrator publishes holiday arrangements."),
             code="not_administrator",
         )
-    if isinstance(year, str) and year.strip().isdigit():
-        year = int(year)
+    if isinstance(year, str):
+        year = int(year.strip()) if re.fullmatch(r"[0-9]{4}", year.strip()) else None
     if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
         raise ValidationFailed(_("The year must lie between 2000 and 2100."), code="invalid_year")
     source = required_text(
@@ -100,6 +101,7 @@ def holiday_arrangement_publish(
     }
     try:
         with transaction.atomic():
+            _one_publication_at_a_time()
             existing = HolidayArrangement.objects.select_for_update().filter(year=year).first()
             before = None
             if existing is None:
@@ -124,38 +126,68 @@ def holiday_arrangement_publish(
             arrangement.weekend_working_days = after["weekend_working_days"]
             arrangement.published_at = timezone.now()
             arrangement.published_by = actor if getattr(actor, "pk", None) else None
-            arrangement.save()
+            try:
+                with transaction.atomic():
+                    arrangement.save()
+            except IntegrityError:  # published meanwhile (no lock serializes it here)
+                raise Conflict(
+                    _("This arrangement for %(year)s is already published.") % {"year": year},
+                    code="already_published",
+                ) from None
+            # The deadlines are recomputed under the arrangements as this transaction sees
+            # them, in this thread only; the other threads go on with the committed ones.
+            # The hooks lock their rows before they write any audit entry: the
+            # publication's own entry comes last (reviewer actions lock a row, then the
+            # audit chain's head; so does this).
+            with calendar.using(arrangements.load_published()):
+                moved = arrangements.arrangement_published(
+                    actor=actor, year=year, source=source, today=today
+                )
             audit_record(
                 actor=actor,
                 action="calendar.arrangement_publish",
                 obj=arrangement,
                 before=before,
-                after={**after, "revision": arrangement.revision},
+                after={**after, "revision": arrangement.revision, "moved": dict(moved)},
                 legal_basis=source[:200],
             )
-            # The deadlines are recomputed under the arrangements as this transaction sees
-            # them, in this thread only; the other threads go on with the committed ones.
-            with calendar.using(arrangements.load_published()):
-                moved = arrangements.arrangement_published(
-                    actor=actor, year=year, source=source, today=today
-                )
             # A deadline another process set under the old calendar while this one ran (or
             # within a second of the commit) is caught by a second pass.
-            transaction.on_commit(lambda: schedule_settle(year=year, actor=actor))
+            revision = arrangement.revision
+            transaction.on_commit(
+                lambda: schedule_settle(year=year, revision=revision, actor=actor), robust=True
+            )
     finally:
         # Committed or rolled back, the next use reads what the database now holds.
         calendar.forget_published()
     return arrangement, dict(moved)
 
 
-def holiday_arrangement_settle(*, year: int, actor=None, today=None) -> dict[str, int]:
-    """The second pass after a publication (run by the worker a few seconds later): the
-    deadlines still computed under the old calendar are recomputed and audited; usually
-    none. Nothing happens if the year's arrangement is gone."""
+#: Key of the PostgreSQL advisory lock that serializes publications and second passes.
+CALENDAR_LOCK = 0x6F76_6361_6C00
+
+
+def _one_publication_at_a_time() -> None:
+    """Publications and their second passes run one at a time, each under the arrangements
+    the one before committed (PostgreSQL: an advisory lock until commit; SQLite takes its
+    write lock at the start of the transaction already)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CALENDAR_LOCK])
+
+
+def holiday_arrangement_settle(
+    *, year: int, revision: int | None = None, actor=None, today=None
+) -> dict[str, int]:
+    """The second pass after publishing `revision` of `year` (run by the worker a few
+    seconds later): the deadlines still computed under the old calendar are recomputed and
+    audited; usually none. Nothing happens if the arrangement is gone or was published
+    again since (that publication has its own second pass)."""
     today = today or timezone.localdate()
     with transaction.atomic():
+        _one_publication_at_a_time()
         arrangement = HolidayArrangement.objects.filter(year=year).first()
-        if arrangement is None:
+        if arrangement is None or revision not in (None, arrangement.revision):
             return {}
         with calendar.using(arrangements.load_published()):
             return dict(
@@ -169,9 +201,9 @@ def holiday_arrangement_settle(*, year: int, actor=None, today=None) -> dict[str
 SETTLE_AFTER = datetime.timedelta(seconds=10)
 
 
-def schedule_settle(*, year: int, actor) -> None:
+def schedule_settle(*, year: int, revision: int, actor) -> None:
     from .tasks import settle_holiday_arrangement
 
     settle_holiday_arrangement.using(run_after=timezone.now() + SETTLE_AFTER).enqueue(
-        year, getattr(actor, "pk", None)
+        year, revision, getattr(actor, "pk", None)
     )

@@ -10,8 +10,7 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from . import calendar
@@ -119,17 +118,17 @@ def holiday_calendar(request):
             except DomainError as exc:
                 status, error = exc.status, exc.message
             else:
+                count = sum(moved.values())
                 messages.success(
                     request,
-                    _(
+                    ngettext(
                         "The %(year)s arrangement is published (revision %(revision)s); "
-                        "%(moved)s open deadlines moved with it."
+                        "%(moved)s open deadline moved with it.",
+                        "The %(year)s arrangement is published (revision %(revision)s); "
+                        "%(moved)s open deadlines moved with it.",
+                        count,
                     )
-                    % {
-                        "year": arrangement.year,
-                        "revision": arrangement.revision,
-                        "moved": sum(moved.values()),
-                    },
+                    % {"year": arrangement.year, "revision": arrangement.revision, "moved": count},
                 )
                 return redirect("calendar")
         else:

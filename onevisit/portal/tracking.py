@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onevisit.cases.choices import CaseState, TaskState
+from onevisit.cases.choices import OPEN_STATES, CaseState, TaskState
 from onevisit.cases.models import Case
 from onevisit.cases.services import check_code_digest
 from onevisit.core.errors import DomainError, NotFound, ValidationFailed
@@ -37,6 +37,10 @@ class TrackedTask:
     state_label: str
     due_date: datetime.date | None
     missing: list[str]
+
+    @property
+    def open(self) -> bool:
+        return self.state in OPEN_STATES
 
 
 @dataclass

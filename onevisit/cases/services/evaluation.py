@@ -73,7 +73,7 @@ def case_evaluate(
                         evaluation=evaluation,
                         organization_id=org or _answerable_for(case, handlers),
                         opened_on=day,
-                        due_date=calendar.add_working_days(day, RECTIFICATION_WORKING_DAYS),
+                        due_date=rectification_due(day),
                     )
             audit_record(
                 actor=actor,
@@ -84,6 +84,11 @@ def case_evaluate(
     except IntegrityError:
         raise Conflict(_("This case was already rated."), code="already_rated")
     return rows
+
+
+def rectification_due(opened_on):
+    """A rectification is due 15 working days after it opens."""
+    return calendar.add_working_days(opened_on, RECTIFICATION_WORKING_DAYS)
 
 
 def _answerable_for(case: Case, handlers: list[int]) -> int:

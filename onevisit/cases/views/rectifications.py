@@ -119,6 +119,7 @@ def _context(request, organization_id: int, *, bound=None, error=None) -> dict:
                 "r": r,
                 "case": r.evaluation.case,
                 "evaluation": r.evaluation,
+                "open": r.state == RectificationState.OPEN,
                 "overdue": r.state == RectificationState.OPEN and r.due_date < today,
                 "kind": kind,
                 "form": form,

@@ -17,6 +17,11 @@ register = template.Library()
 
 @register.filter
 def provisional(day) -> bool:
-    """True for a due date in a year whose holiday arrangement is not published yet: it was
-    counted from the statutory holidays alone and may still move."""
-    return isinstance(day, datetime.date) and not calendar.is_official_year(day.year)
+    """True for a due date that may still move with a holiday arrangement not published yet:
+    in a year without one (counted from the statutory holidays alone), or in a December
+    whose next year has none (a notice may name days of the December before it)."""
+    if not isinstance(day, datetime.date):
+        return False
+    return not calendar.is_official_year(day.year) or (
+        day.month == 12 and not calendar.is_official_year(day.year + 1)
+    )

@@ -352,6 +352,35 @@ def test_the_next_years_notice_rules_the_december_days_it_names(published):
     assert not is_working_day(date(2028, 1, 3))
 
 
+def test_a_published_year_keeps_the_december_days_of_the_next_notice(published):
+    # The library's 2019 notice gave Mon 31 Dec 2018 off and had Sat 29 Dec 2018 worked.
+    assert not is_working_day(date(2018, 12, 31)) and is_working_day(date(2018, 12, 29))
+    off, worked = calendar.exceptions(2018)
+    own = YearArrangement(
+        "the 2018 notice, as published",
+        frozenset(d for d in off if d.month < 12),
+        frozenset(d for d in worked if d.month < 12),
+    )
+    published({2018: own})
+    assert calendar.exceptions(2018) == (off, worked)  # nothing lost
+    # A published 2019 notice rules December 2018 instead of the library's: here it names
+    # only Mon 31 Dec off, and nothing worked.
+    nxt = YearArrangement("an amended 2019 notice", frozenset({date(2018, 12, 31)}), frozenset())
+    published({2018: own, 2019: nxt})
+    assert not is_working_day(date(2018, 12, 31))
+    assert not is_working_day(date(2018, 12, 29))  # a Saturday again
+    published({2019: nxt})  # the same over the library's own 2018
+    assert not is_working_day(date(2018, 12, 31)) and not is_working_day(date(2018, 12, 29))
+
+
+def test_the_same_revision_with_other_days_is_built_again(published):
+    # After a database restore, a revision number may come back with other days.
+    published({2027: YearArrangement("a", frozenset({date(2027, 3, 1)}), frozenset())})
+    assert not is_working_day(date(2027, 3, 1))
+    published({2027: YearArrangement("a", frozenset({date(2027, 3, 2)}), frozenset())})
+    assert is_working_day(date(2027, 3, 1)) and not is_working_day(date(2027, 3, 2))
+
+
 def test_a_new_revision_rebuilds_the_year_and_a_failed_read_keeps_the_last(published):
     first = YearArrangement("r1", frozenset({date(2027, 3, 1)}), frozenset(), revision=1)
     second = YearArrangement("r2", frozenset({date(2027, 3, 2)}), frozenset(), revision=2)
@@ -454,3 +483,16 @@ def test_ten_thousand_due_dates_are_cheap(monkeypatch):
     assert len(built) <= 8
     assert elapsed < 10  # generous: about 0.1 s on a laptop
     calendar.clear_cache()
+
+
+def test_a_due_date_is_provisional_until_its_years_arrangement_is_known(published):
+    from onevisit.core.templatetags.deadlines import provisional
+
+    assert not provisional(date(2026, 5, 6))
+    assert provisional(date(2026, 12, 31))  # the 2027 notice may name days of December 2026
+    assert provisional(date(2027, 3, 1))
+    assert not provisional(None) and not provisional("2027-03-01")
+    fake = YearArrangement("fixture", frozenset({date(2027, 1, 1)}), frozenset())
+    published({2027: fake})
+    assert not provisional(date(2026, 12, 31)) and not provisional(date(2027, 3, 1))
+    assert provisional(date(2027, 12, 6))  # 2028 is not known yet

@@ -170,6 +170,8 @@ def test_an_actor_who_is_no_administrator(write):
             "2027-09-15 (中秋节) is a statutory holiday",
         ),
         ({"year": 1999}, "The year must lie between 2000 and 2100."),
+        ({"year": "²"}, "The year must lie between 2000 and 2100."),  # a digit, not decimal
+        ({"year": "2" * 5000}, "The year must lie between 2000 and 2100."),
         ({"source": " "}, "is required"),
         ({"weekend_working_days": ["2027-02-01"]}, "2027-02-01 is a weekday"),
     ],
@@ -177,6 +179,12 @@ def test_an_actor_who_is_no_administrator(write):
 def test_a_refused_arrangement(admin, write, changes, expected):
     message = refused("publish", write({**FIXTURE, **changes}), "--actor", "calendar-admin")
     assert expected in message
+
+
+def test_a_file_saved_with_a_byte_order_mark(admin, write):
+    # Notepad saves UTF-8 with a BOM.
+    path = write("\ufeff" + json.dumps(FIXTURE, ensure_ascii=False))
+    assert "revision 1" in run("publish", path, "--actor", "calendar-admin")
 
 
 def test_the_arguments_are_required():

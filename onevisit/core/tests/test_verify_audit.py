@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from onevisit.core.audit import audit_record, verify_chain
+from onevisit.core.audit import audit_many, audit_record, verify_chain
 from onevisit.core.models import AuditChainHead, AuditEntry
 from onevisit.testing import factories as f
 
@@ -87,3 +87,36 @@ def test_audit_rolls_back_with_its_change():
 def test_audit_outside_a_transaction_is_refused():
     with pytest.raises(RuntimeError, match="inside"):
         audit_record(actor=None, action="x", object_type="t", object_id="1")
+
+
+def test_audit_many_chains_one_entry_per_object_like_audit_record(monkeypatch):
+    from onevisit.core import audit
+
+    _trail(2)
+    users = [f.UserFactory() for _ in range(5)]
+    monkeypatch.setattr(audit, "MANY_CHUNK", 2)  # three inserts: 2, 2 and 1 entries
+    with transaction.atomic():
+        entries = audit_many(
+            actor=users[0],
+            action="test.many",
+            changes=[(u, {"n": i}, {"n": i + 1}) for i, u in enumerate(users)],
+            legal_basis="测试",
+        )
+        audit_record(actor=None, action="test.after", object_type="t", object_id="1")
+    assert [e.seq for e in entries] == [3, 4, 5, 6, 7]
+    stored = list(AuditEntry.objects.filter(action="test.many").order_by("seq"))
+    assert [(e.object_type, e.object_id, e.before, e.after) for e in stored] == [
+        ("core.user", str(u.pk), {"n": i}, {"n": i + 1}) for i, u in enumerate(users)
+    ]
+    assert {e.legal_basis for e in stored} == {"测试"}
+    assert AuditChainHead.objects.get().last_seq == 8
+    assert verify_chain() is None
+    with transaction.atomic():
+        assert audit_many(actor=None, action="test.none", changes=[]) == []
+    assert AuditChainHead.objects.get().last_seq == 8
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_many_outside_a_transaction_is_refused():
+    with pytest.raises(RuntimeError, match="inside"):
+        audit_many(actor=None, action="x", changes=[(f.UserFactory(), None, None)])

@@ -54,7 +54,7 @@ class Command(BaseCommand):
 
     def _read(self, path: str) -> dict:
         try:
-            with open(path, encoding="utf-8") as handle:
+            with open(path, encoding="utf-8-sig") as handle:  # a BOM too (Notepad)
                 data = json.load(handle)
         except OSError as exc:
             raise CommandError(f"{path}: {exc.strerror}.")
