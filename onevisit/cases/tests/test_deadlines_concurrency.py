@@ -16,36 +16,15 @@ from onevisit.cases.models import Task
 from onevisit.core import arrangements
 from onevisit.core.audit import audit_record, verify_chain
 from onevisit.core.errors import Conflict
-from onevisit.core.models import AuditEntry, HolidayArrangement, User
-from onevisit.core.services import holiday_arrangement_publish, holiday_arrangement_settle
+from onevisit.core.models import AuditEntry, HolidayArrangement
+from onevisit.core.services import holiday_arrangement_settle
 
-from .test_deadlines_recompute import AMENDED_OFF, FIXTURE_OFF, FIXTURE_WORKED, SOURCE, TODAY, Desk
+from .test_deadlines_recompute import AMENDED_OFF, Desk, publish
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks: PostgreSQL"),
 ]
-
-
-@pytest.fixture
-def admin():
-    from onevisit.core.models import Role
-    from onevisit.testing import factories as f
-
-    user = f.UserFactory(username="calendar-admin")
-    f.grant(user, Role.SYSTEM_ADMINISTRATOR, region=f.RegionFactory())
-    return user
-
-
-def publish(admin, days_off=FIXTURE_OFF):
-    return holiday_arrangement_publish(
-        actor=User.objects.get(pk=admin.pk),
-        year=2027,
-        source=SOURCE,
-        days_off=days_off,
-        weekend_working_days=FIXTURE_WORKED,
-        today=TODAY,
-    )
 
 
 def blocked_on_a_lock(timeout: float = 20.0) -> None:

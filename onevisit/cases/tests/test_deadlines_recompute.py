@@ -32,7 +32,7 @@ from onevisit.cases.choices import Rating, RectificationState, SuspensionKind, T
 from onevisit.cases.models import Rectification, Task
 from onevisit.core import arrangements, calendar
 from onevisit.core.audit import verify_chain
-from onevisit.core.models import AuditEntry, Role, User
+from onevisit.core.models import AuditEntry, User
 from onevisit.core.services import holiday_arrangement_publish
 from onevisit.testing import case_factories as kf
 from onevisit.testing import factories as f
@@ -80,13 +80,6 @@ class Desk:
 @pytest.fixture
 def desk():
     return Desk()
-
-
-@pytest.fixture
-def admin():
-    user = f.UserFactory(username="calendar-admin")
-    f.grant(user, Role.SYSTEM_ADMINISTRATOR, region=f.RegionFactory())
-    return user
 
 
 def publish(admin, days_off: str = FIXTURE_OFF) -> dict[str, int]:
