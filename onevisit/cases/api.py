@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, Field, File, Header, Path, Query, Router, Schema, Status, UploadedFile
 
 from onevisit.catalog.selectors import item_names
+from onevisit.core import calendar
 from onevisit.core.errors import Conflict, NotFound, ValidationFailed
 from onevisit.core.identifiers import mask_identity_number, mask_phone
 from onevisit.core.schemas import ErrorOut
@@ -96,6 +97,7 @@ def _task_brief(task: Task) -> dict:
         "organization_name": task.organization.name,
         "state": task.state,
         "due_date": task.due_date,
+        "due_date_provisional": task.is_open and calendar.is_provisional(task.due_date),
     }
 
 

@@ -140,6 +140,11 @@ class TaskBriefOut(Schema):
     organization_name: str
     state: str
     due_date: datetime.date | None
+    due_date_provisional: bool = Field(
+        False,
+        description="The task is open and its due date may still move: that year's holiday "
+        "arrangement (or, for a December date, the next year's) is not published yet.",
+    )
 
 
 class IntakeOut(Schema):

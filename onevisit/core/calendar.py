@@ -65,6 +65,7 @@ __all__ = [
     "has_open_suspension",
     "is_due_soon",
     "is_official_year",
+    "is_provisional",
     "is_working_day",
     "published_years",
     "remaining_working_days",
@@ -423,6 +424,17 @@ def due_date(
         remaining -= working_days_between(cursor, start - timedelta(days=1))
         cursor = end - timedelta(days=1)
     return add_working_days(cursor, remaining)
+
+
+def is_provisional(day: date | None) -> bool:
+    """True for a due date that may still move with a holiday arrangement not published yet:
+    in a year without one (counted from the statutory holidays alone), or in a December
+    whose next year has none (a notice may name days of the December before it)."""
+    if not isinstance(day, date):
+        return False
+    return not is_official_year(day.year) or (
+        day.month == 12 and not is_official_year(day.year + 1)
+    )
 
 
 def remaining_working_days(due: date, today: date) -> int:

@@ -154,3 +154,35 @@ def test_queues_sort_a_departments_tasks_by_state_and_deadline(citizen):
     assert detail["notices"][0]["missing"] == [{"name": "身份证", "note": ""}]
     assert detail["materials"][0]["name"] == "申请表"
     assert detail["applicant"]["name"] == "王芳" and "*" in detail["applicant"]["identifier"]
+
+
+def test_a_due_date_in_a_year_without_its_holiday_arrangement_is_marked_provisional(citizen):
+    from onevisit.core.models import Role
+    from onevisit.core.services import holiday_arrangement_publish
+    from onevisit.testing import factories as f
+
+    task, reviewer = _accepted_task(citizen, promised_limit=40, legal_limit=60)
+    body = reviewer.get(f"/api/tasks/{task.pk}").json()
+    due = datetime.date.fromisoformat(body["due_date"])
+    unknown = [
+        y for y in {due.year, due.year + (due.month == 12)} if not calendar.is_official_year(y)
+    ]
+    if not unknown:  # a later holidays release may know the years
+        pytest.skip(f"the holidays library already has the arrangements around {due}")
+    assert body["due_date_provisional"] is True
+    admin = f.UserFactory()
+    f.grant(admin, Role.SYSTEM_ADMINISTRATOR, region=f.RegionFactory())
+    for year in unknown:  # test fixtures: the statutory holidays alone, not a notice
+        holiday_arrangement_publish(
+            actor=admin,
+            year=year,
+            source="test fixture, not a notice",
+            days_off=[d.isoformat() for d in calendar.statutory_holidays(year)],
+            weekend_working_days=[],
+        )
+    body = reviewer.get(f"/api/tasks/{task.pk}").json()
+    assert body["due_date_provisional"] is False
+    denied = post_json(
+        reviewer, f"/api/tasks/{task.pk}/deny", {"reason": "不符合条件", "legal_basis": "第十条"}
+    )
+    assert denied.json()["due_date_provisional"] is False  # a decided task never moves
