@@ -18,9 +18,9 @@ publishing service calls every hook inside its transaction, with the year publis
 from __future__ import annotations
 
 import datetime
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import nullcontext
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -121,35 +121,24 @@ def check(
 
 
 # --- the calendar's loader ----------------------------------------------------------------
-_SELECT = (
-    "SELECT year, source, days_off, weekend_working_days, revision FROM core_holidayarrangement"
-)
-
-
 def load_published() -> dict[int, calendar.YearArrangement]:
-    """Every published arrangement (one small query: a row per year)."""
-    out = {}
-    if connection.in_atomic_block:
-        # In a savepoint: a failed read (the table not migrated yet) must not abort the
-        # caller's transaction on PostgreSQL.
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(_SELECT)
-            rows = cursor.fetchall()
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(_SELECT)
-            rows = cursor.fetchall()
-    for year, source, days_off, worked, revision in rows:
-        # Raw SQL: Django's cursors hand JSON back as text (a driver may decode it).
-        days_off = json.loads(days_off) if isinstance(days_off, str) else days_off
-        worked = json.loads(worked) if isinstance(worked, str) else worked
-        out[year] = calendar.YearArrangement(
+    """Every published arrangement (one small query: a row per year). Inside a transaction
+    it reads in a savepoint: a failed read (the table not migrated yet) must not abort the
+    caller's transaction on PostgreSQL."""
+    from .models import HolidayArrangement
+
+    fields = ("year", "source", "days_off", "weekend_working_days", "revision")
+    with transaction.atomic() if connection.in_atomic_block else nullcontext():
+        rows = list(HolidayArrangement.objects.values_list(*fields))
+    return {
+        year: calendar.YearArrangement(
             source=source,
             days_off=frozenset(map(datetime.date.fromisoformat, days_off)),
             weekend_working_days=frozenset(map(datetime.date.fromisoformat, worked)),
             revision=revision,
         )
-    return out
+        for year, source, days_off, worked, revision in rows
+    }
 
 
 # --- hooks of the apps with working-day deadlines -------------------------------------

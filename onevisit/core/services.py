@@ -116,10 +116,7 @@ def holiday_arrangement_publish(
                     "revision": existing.revision,
                 }
                 if {k: before[k] for k in after} == after:
-                    raise Conflict(
-                        _("This arrangement for %(year)s is already published.") % {"year": year},
-                        code="already_published",
-                    )
+                    raise _already_published(year)
                 arrangement.revision = existing.revision + 1
             arrangement.source = source
             arrangement.days_off = after["days_off"]
@@ -130,10 +127,7 @@ def holiday_arrangement_publish(
                 with transaction.atomic():
                     arrangement.save()
             except IntegrityError:  # published meanwhile (no lock serializes it here)
-                raise Conflict(
-                    _("This arrangement for %(year)s is already published.") % {"year": year},
-                    code="already_published",
-                ) from None
+                raise _already_published(year) from None
             # The deadlines are recomputed under the arrangements as this transaction sees
             # them, in this thread only; the other threads go on with the committed ones.
             # The hooks lock their rows before they write any audit entry: the
@@ -161,6 +155,13 @@ def holiday_arrangement_publish(
         # Committed or rolled back, the next use reads what the database now holds.
         calendar.forget_published()
     return arrangement, dict(moved)
+
+
+def _already_published(year: int) -> Conflict:
+    return Conflict(
+        _("This arrangement for %(year)s is already published.") % {"year": year},
+        code="already_published",
+    )
 
 
 #: Key of the PostgreSQL advisory lock that serializes publications and second passes.
