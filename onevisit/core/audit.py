@@ -83,15 +83,9 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)
-    last_seq, last_hash = _lock_head()
-    entry = _entry(
-        actor, action, last_seq + 1, last_hash, timezone.now(), current_request_id() or "",
-        object_type=object_type, object_id=object_id, object_repr=object_repr,
-        before=before, after=after, legal_basis=legal_basis,
-    )  # fmt: skip
-    insert_rows([entry])
-    with connection.cursor() as cursor:
-        cursor.execute(_HEAD_UPDATE, [entry.seq, entry.hash])
+    (entry,) = _append(
+        actor, action, [(object_type, object_id, object_repr, before, after)], legal_basis
+    )
     return entry
 
 
@@ -112,18 +106,22 @@ def audit_many(
     entry)."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit_many must run inside the change's transaction")
-    changes = list(changes)
-    if not changes:
-        return []
+    rows = [(obj._meta.label_lower, obj.pk, obj, before, after) for obj, before, after in changes]
+    return _append(actor, action, rows, legal_basis) if rows else []
+
+
+def _append(actor, action: str, rows: list[tuple], legal_basis: str) -> list[AuditEntry]:
+    """Chain one entry per (object type, object id, object, before, after) after the head,
+    insert them and move the head: the head is read (locked) and written once."""
     seq, prev = _lock_head()
     at, request_id = timezone.now(), current_request_id() or ""
     entries = []
-    for obj, before, after in changes:
+    for object_type, object_id, object_repr, before, after in rows:
         seq += 1
         entry = _entry(
-            actor, action, seq, prev, at, request_id,
-            object_type=obj._meta.label_lower, object_id=obj.pk, object_repr=obj,
-            before=before, after=after, legal_basis=legal_basis,
+            actor, action, seq, prev, at, request_id, object_type=object_type,
+            object_id=object_id, object_repr=object_repr, before=before, after=after,
+            legal_basis=legal_basis,
         )  # fmt: skip
         prev = entry.hash
         entries.append(entry)
@@ -134,21 +132,23 @@ def audit_many(
     return entries
 
 
-def _entry(actor, action, seq, prev_hash, at, request_id, **fields) -> AuditEntry:
+def _entry(
+    actor, action, seq, prev_hash, at, request_id, *, object_type, object_id, object_repr,
+    before, after, legal_basis,
+) -> AuditEntry:  # fmt: skip
     """An entry, hashed, that follows `prev_hash` in the chain."""
-    before, after = fields["before"], fields["after"]
     entry = AuditEntry(
         seq=seq,
         at=at,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=str(actor) if actor is not None else "system",
         action=action,
-        object_type=fields["object_type"],
-        object_id=str(fields["object_id"]),
-        object_repr=str(fields["object_repr"])[:200],
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr=str(object_repr)[:200],
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
-        legal_basis=fields["legal_basis"] or "",
+        legal_basis=legal_basis or "",
         request_id=request_id,
         prev_hash=prev_hash,
     )
