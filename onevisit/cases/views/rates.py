@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET
 
 from onevisit.catalog import selectors as catalog_selectors
 from onevisit.core.errors import NotFound, ValidationFailed
-from onevisit.licences.indicators import vault_fill
+from onevisit.licences.indicators import vault_fill_rates
 
 from .. import selectors
 from ..forms import RatesForm
@@ -144,8 +144,9 @@ def rates(request):
             end=end,
             limit=ROWS,
         )
-        # The scope was checked above (rates_scope): the figures of the same region.
-        fill = vault_fill(since=start, until=end, region_code=code, organization_id=organization)
+        fill = vault_fill_rates(
+            user=user, since=start, until=end, region=code, organization=organization
+        )
     except NotFound:
         raise Http404("No rates")
     except ValidationFailed as exc:
