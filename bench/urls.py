@@ -82,8 +82,8 @@ def core(request):
 
 
 def _write(request, *, whole: bool):
-    from onevisit.cases.sequence import next_serial
-    from onevisit.core.audit import _content, entry_digest
+    from onevisit.cases.sequence import case_number, next_serial
+    from onevisit.core.audit import _HEAD_UPDATE, _content, _lock_head, entry_digest
     from onevisit.core.models import AuditEntry
 
     body = json.loads(request.body)
@@ -93,11 +93,11 @@ def _write(request, *, whole: bool):
     now = timezone.now()
     at = connection.ops.adapt_datetimefield_value(now)
     with transaction.atomic(), connection.cursor() as cursor:
-        serial = next_serial()
-        number = f"{w['region_code']}-{now.year}-{serial:08d}"
+        day = timezone.localdate(now)
+        number = case_number(w["region_code"], day, next_serial())
         cursor.execute(
             _CASE.format(json=cast),
-            [number, w["title"], body["idempotency_key"], "0" * 64, at, now.date(), "{}",
+            [number, w["title"], body["idempotency_key"], "0" * 64, at, day, "{}",
              hashlib.sha256(secrets.token_bytes(8)).hexdigest(), w["applicant"], w["bundle"],
              w["region"], w["user"]],
         )  # fmt: skip
@@ -111,11 +111,7 @@ def _write(request, *, whole: bool):
             cursor.executemany(
                 _MATERIAL, [[m["name"], True, at, case, m["upload"]] for m in w["materials"]]
             )
-        cursor.execute(
-            "SELECT last_seq, last_hash FROM core_auditchainhead WHERE id = 1"
-            + (" FOR UPDATE" if pg else "")
-        )
-        seq, prev = cursor.fetchone()
+        seq, prev = _lock_head()  # the chain head as audit_record reads it
         after = {"tasks": [[t["item"], t["org"]] for t in w["tasks"]]}
         entry = AuditEntry(
             seq=seq + 1, at=now, actor_id=w["user"], actor_label=w["username"],
@@ -128,10 +124,7 @@ def _write(request, *, whole: bool):
             [seq + 1, at, w["username"], str(case), number, json.dumps(after), prev, digest,
              w["user"]],
         )  # fmt: skip
-        cursor.execute(
-            "UPDATE core_auditchainhead SET last_seq = %s, last_hash = %s WHERE id = 1",
-            [seq + 1, digest],
-        )
+        cursor.execute(_HEAD_UPDATE, [seq + 1, digest])
         if whole:
             cursor.execute(_NOTICE, [f"Application {number} received", w["title"], at, at,
                                      w["applicant"], case])  # fmt: skip
