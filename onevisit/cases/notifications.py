@@ -70,7 +70,7 @@ def notify(*, subject: str, body: str, applicant=None, user=None, case=None) -> 
             for channel in channels
         ]
     )
-    outgoing = [n.pk for n in rows if n.channel != NotificationChannel.APP and n.pk]
+    outgoing = [n.pk for n in rows if n.channel != NotificationChannel.APP]
     if outgoing:
         transaction.on_commit(lambda: send_notifications.enqueue(outgoing))
     return rows

@@ -106,7 +106,7 @@ def _resolve_items(bundle_id: int | None, ids: list[int]) -> tuple[Bundle | None
     if bundle_id is not None:
         entries = list(
             BundleItem.objects.filter(bundle_id=bundle_id, bundle__published=True)
-            .select_related("bundle", "item__organization", "item__region")
+            .select_related("bundle", "item")
             .order_by("position")
         )
         if not entries:
@@ -114,7 +114,7 @@ def _resolve_items(bundle_id: int | None, ids: list[int]) -> tuple[Bundle | None
         return entries[0].bundle, [e.item for e in entries]
     if not ids:
         raise ValidationFailed(_("Choose at least one service item."), code="no_items")
-    found = ServiceItem.objects.select_related("organization", "region").in_bulk(ids)
+    found = ServiceItem.objects.in_bulk(ids)
     missing = [str(i) for i in ids if i not in found]
     if missing:
         raise NotFound(_("No such service item: %(ids)s.") % {"ids": ", ".join(missing)})

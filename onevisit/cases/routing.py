@@ -29,9 +29,10 @@ def region_chain(region: Region) -> list[str]:
 
 
 def route(items, region: Region, day: datetime.date) -> dict[int, Organization]:
-    """{item id: organization} for every item, in two queries (SQL compiled once: this runs
-    on every submission); refuses an item nobody handles in that region on that day,
-    naming it."""
+    """{item id: organization} for every item: the region chain's ids, then the assignments
+    with their organizations (and the implementing organizations only for items nobody is
+    assigned); SQL compiled once, as this runs on every submission. Refuses an item nobody
+    handles in that region on that day, naming it."""
     chain = region_chain(region)
     depth = {
         r.pk: chain.index(r.code)

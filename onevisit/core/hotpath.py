@@ -71,14 +71,14 @@ def select_models(
         rows = cursor.fetchall()
     found = []
     n = len(own)
+    other = model._meta.get_field(related).related_model if related else None
     for raw in rows:
         row = list(raw)
         for i, funcs, col in converters:
             for func in funcs:
                 row[i] = func(row[i], col, connection)
         obj = model.from_db(using, own, row[:n])
-        if related:
-            other = model._meta.get_field(related).related_model
+        if other is not None:
             obj._state.fields_cache[related] = other.from_db(using, theirs, row[n:])
         found.append(obj)
     return found
